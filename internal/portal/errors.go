@@ -11,15 +11,15 @@ import (
 // Error codes. One table in internal/web maps each to an HTTP status and the
 // command line maps them to exit codes, so packages never pick statuses.
 const (
-	EINVALID      = "invalid"       // bad input from the caller
-	ENOTFOUND     = "not_found"     // no such object, or the caller may not know it exists
-	ECONFLICT     = "conflict"      // a stale version or a duplicate
-	EUNAUTHORIZED = "unauthorized"  // no valid credentials
-	EFORBIDDEN    = "forbidden"     // valid credentials, not allowed
-	ETOOLARGE     = "too_large"     // request body over a limit
-	ERATELIMIT    = "rate_limited"  // too many requests
-	EUNAVAILABLE  = "unavailable"   // the data directory is held by another process
-	EINTERNAL     = "internal"      // anything else; its message is never shown
+	EINVALID      = "invalid"      // bad input from the caller
+	ENOTFOUND     = "not_found"    // no such object, or the caller may not know it exists
+	ECONFLICT     = "conflict"     // a stale version or a duplicate
+	EUNAUTHORIZED = "unauthorized" // no valid credentials
+	EFORBIDDEN    = "forbidden"    // valid credentials, not allowed
+	ETOOLARGE     = "too_large"    // request body over a limit
+	ERATELIMIT    = "rate_limited" // too many requests
+	EUNAVAILABLE  = "unavailable"  // the data directory is held by another process
+	EINTERNAL     = "internal"     // anything else; its message is never shown
 )
 
 // Error is an application error with a code that callers can act on and a

@@ -26,12 +26,12 @@ type Series struct {
 	CreatedBy string       `json:"created_by"`
 	// ChangedBy lists every user who created or changed the series: none of
 	// them may approve or reject it.
-	ChangedBy  []string  `json:"changed_by"`
-	DecidedBy  string    `json:"decided_by,omitempty"`
-	Decision   string    `json:"decision_reason,omitempty"`
-	Version    int64     `json:"version"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ChangedBy []string  `json:"changed_by"`
+	DecidedBy string    `json:"decided_by,omitempty"`
+	Decision  string    `json:"decision_reason,omitempty"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Reason is one contribution to a similarity score, in words (contract §2).

@@ -36,7 +36,8 @@ type User struct {
 	TOTPRequired bool   // an admin requires a second factor
 	TOTPLastStep int64  // the last accepted TOTP time step, so a code is accepted once
 	Disabled     bool
-	FailedLogins int       // failures since the last success
+	FailedLogins int       // failures since the last success, within the lockout window
+	LastFailure  time.Time // when the last failure happened; older ones fall out of the window
 	LockedUntil  time.Time // zero when not locked
 	NotBefore    time.Time // tokens issued before this are void (logout, disable, re-role)
 	CreatedAt    time.Time
