@@ -246,3 +246,6 @@ func (x *Index) Versions(ctx context.Context) (map[string]int64, error) {
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
 }
+
+// Path is where the index lives on disk.
+func (x *Index) Path() string { return x.path }

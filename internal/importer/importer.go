@@ -90,6 +90,10 @@ type Importer struct {
 	BatchSize int
 	// OnError, if set, is called for every rejected record as it is found.
 	OnError func(RecordError)
+	// BeforeBatch, if set, is called with each batch before it is written;
+	// an error stops the import with nothing of that batch written (the
+	// audit log hooks in here, so that an unlogged write never happens).
+	BeforeBatch func(reports []portal.Report) error
 	// OnBatch, if set, is called after each durable batch (the indexer
 	// hooks in here to follow the store while the import runs).
 	OnBatch func(results []store.UpsertResult)
@@ -188,6 +192,11 @@ func (r *run) take(line int, rec record) error {
 func (r *run) flush() error {
 	if len(r.batch) == 0 {
 		return nil
+	}
+	if r.im.BeforeBatch != nil {
+		if err := r.im.BeforeBatch(r.batch); err != nil {
+			return fmt.Errorf("importer: %s: after %d stored: %w", r.name, r.sum.Imported+r.sum.Updated, err)
+		}
 	}
 	results, err := r.im.Writer.UpsertReports(r.ctx, r.batch)
 	if err != nil {

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is configs/portal.yaml.
+type Config struct {
+	Data     string   `yaml:"data"`
+	Store    string   `yaml:"store"`
+	Addr     string   `yaml:"addr"`
+	Offences []string `yaml:"offences"`
+	Session  struct {
+		IdleTimeout  time.Duration `yaml:"idle_timeout"`
+		Lifetime     time.Duration `yaml:"lifetime"`
+		CookieSecure bool          `yaml:"cookie_secure"`
+	} `yaml:"session"`
+	Lockout struct {
+		MaxFailures int           `yaml:"max_failures"`
+		Window      time.Duration `yaml:"window"`
+		LockFor     time.Duration `yaml:"lock_for"`
+	} `yaml:"lockout"`
+	LoginRate struct {
+		PerMinute float64 `yaml:"per_minute"`
+		Burst     int     `yaml:"burst"`
+	} `yaml:"login_rate"`
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	MaxImportBytes int64    `yaml:"max_import_bytes"`
+}
+
+// defaultConfig holds the values used when no file sets them; they match
+// configs/portal.yaml.
+func defaultConfig() Config {
+	var c Config
+	c.Data = "./data"
+	c.Addr = "localhost:8080"
+	c.Session.IdleTimeout = 30 * time.Minute
+	c.Session.Lifetime = 12 * time.Hour
+	c.Session.CookieSecure = true
+	c.Lockout.MaxFailures = 5
+	c.Lockout.Window = 15 * time.Minute
+	c.Lockout.LockFor = 15 * time.Minute
+	c.LoginRate.PerMinute = 10
+	c.LoginRate.Burst = 10
+	c.MaxImportBytes = 512 << 20
+	return c
+}
+
+// loadConfig reads path over the defaults. A missing default file is fine;
+// a missing file named by the user is not.
+func loadConfig(path string, explicit bool) (Config, error) {
+	c := defaultConfig()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if os.IsNotExist(err) && !explicit {
+			return c, nil
+		}
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if err := yaml.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+func (c Config) trustedProxies() ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, s := range c.TrustedProxies {
+		_, n, err := net.ParseCIDR(s)
+		if err != nil {
+			return nil, fmt.Errorf("config: trusted_proxies: %q: %w", s, err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/investigation-portal/portal/internal/auth"
+	"github.com/investigation-portal/portal/internal/portal"
+	"github.com/investigation-portal/portal/views"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+func (s *Server) loginForm(c echo.Context) error {
+	return render(c, http.StatusOK, views.Login(views.LoginPage{CSRF: csrfToken(c)}))
+}
+
+// authenticate checks a username, password and TOTP code, applying the rate
+// limit and the lockout, and audits the outcome. It is shared by the log-in
+// form and the token API.
+func (s *Server) authenticate(c echo.Context, username, password, code string) (portal.User, error) {
+	ctx := c.Request().Context()
+	if !s.Limiter.Allow(c.RealIP()) {
+		s.audit(c, "login", []string{"user:" + username}, "rate_limited", "")
+		return portal.User{}, portal.Errorf(portal.ERATELIMIT, "too many log-in attempts from your address; wait a minute")
+	}
+	fail := portal.Errorf(portal.EUNAUTHORIZED, "wrong username, password or code")
+	u, err := s.Store.UserByName(ctx, username)
+	if err != nil {
+		if portal.ErrorCode(err) != portal.ENOTFOUND {
+			return u, err
+		}
+		auth.DummyCheck(password) // same time as a real check: no user enumeration
+		if err := s.audit(c, "login", []string{"user:" + username}, "failed", "unknown user"); err != nil {
+			return u, err
+		}
+		return u, fail
+	}
+	now := s.Now()
+	if u.Disabled {
+		auth.DummyCheck(password)
+		s.audit(c, "login", []string{"user:" + username}, "failed", "account disabled")
+		return u, fail
+	}
+	if u.Locked(now) {
+		auth.DummyCheck(password)
+		s.audit(c, "login", []string{"user:" + username}, "failed", "account locked")
+		return u, portal.Errorf(portal.EUNAUTHORIZED, "the account is locked after repeated failed log-ins; ask an administrator or try later")
+	}
+	ok, err := auth.CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return u, err
+	}
+	reason := "wrong password"
+	if ok && (u.TOTPSecret != "" || u.TOTPRequired) {
+		if u.TOTPSecret == "" {
+			ok, reason = false, "second factor required but not enrolled"
+		} else if step, good := auth.CheckTOTP(u.TOTPSecret, code, u.TOTPLastStep, now); good {
+			u.TOTPLastStep = step
+		} else {
+			ok, reason = false, "wrong or reused authenticator code"
+		}
+	}
+	if !ok {
+		locked := s.Lockout.RecordFailure(&u, now)
+		if err := s.Store.UpdateUser(ctx, u); err != nil {
+			return u, err
+		}
+		if locked {
+			s.audit(c, "account.lock", []string{"user:" + username}, "ok", "after repeated failures")
+		}
+		if err := s.audit(c, "login", []string{"user:" + username}, "failed", reason); err != nil {
+			return u, err
+		}
+		return u, fail
+	}
+	s.Lockout.RecordSuccess(&u)
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return u, err
+	}
+	c.Set(sessionKey, &Session{User: u})
+	if err := s.audit(c, "login", []string{"user:" + username}, "ok", ""); err != nil {
+		return u, err
+	}
+	return u, nil
+}
+
+func (s *Server) login(c echo.Context) error {
+	username := strings.TrimSpace(c.FormValue("username"))
+	page := views.LoginPage{CSRF: csrfToken(c), Username: username}
+	if c.FormValue("acknowledge") != "yes" {
+		page.Error = "Please confirm that you understand your use is monitored and audited."
+		return render(c, http.StatusBadRequest, views.Login(page))
+	}
+	u, err := s.authenticate(c, username, c.FormValue("password"), c.FormValue("totp"))
+	if err != nil {
+		switch portal.ErrorCode(err) {
+		case portal.EUNAUTHORIZED, portal.ERATELIMIT:
+			page.Error = portal.ErrorMessage(err)
+			return render(c, statusOf[portal.ErrorCode(err)], views.Login(page))
+		}
+		return err
+	}
+	token, exp, err := s.Tokens.Issue(u, s.Now(), "")
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, token, exp)
+	return c.Redirect(http.StatusSeeOther, "/purpose?next=/search")
+}
+
+func (s *Server) logout(c echo.Context) error {
+	sess := sessionOf(c)
+	u := sess.User
+	// Ending every token issued until now ends this session at once, on
+	// this node and on any other that reads the same store.
+	u.NotBefore = s.Now()
+	if err := s.Store.UpdateUser(c.Request().Context(), u); err != nil {
+		return err
+	}
+	if err := s.audit(c, "logout", []string{"user:" + u.Username}, "ok", ""); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+func (s *Server) purposeForm(c echo.Context) error {
+	sess := sessionOf(c)
+	return render(c, http.StatusOK, views.Purpose(views.PurposePage{
+		Nav: s.nav(c), Next: safeNext(c.QueryParam("next")), Purpose: sess.Purpose}))
+}
+
+func (s *Server) setPurpose(c echo.Context) error {
+	sess := sessionOf(c)
+	purpose := strings.TrimSpace(c.FormValue("purpose"))
+	next := safeNext(c.FormValue("next"))
+	if purpose == "" || len(purpose) > 200 {
+		return render(c, http.StatusBadRequest, views.Purpose(views.PurposePage{Nav: s.nav(c), Next: next,
+			Purpose: purpose, Error: "Give an operation name or case reference (up to 200 characters)."}))
+	}
+	sess.Purpose = purpose
+	if err := s.audit(c, "purpose.set", nil, "ok", ""); err != nil {
+		return err
+	}
+	authTime := s.Now()
+	if sess.Claims.AuthTime != nil {
+		authTime = sess.Claims.AuthTime.Time
+	}
+	token, exp, err := s.Tokens.Issue(sess.User, authTime, purpose)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, token, exp)
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// safeNext keeps redirects on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/search"
+	}
+	return next
+}
+
+type tokenRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	TOTP     string `json:"totp"`
+}
+
+func (s *Server) apiToken(c echo.Context) error {
+	var req tokenRequest
+	if err := c.Bind(&req); err != nil {
+		return portal.Errorf(portal.EINVALID, "send {\"username\", \"password\"} as JSON")
+	}
+	u, err := s.authenticate(c, strings.TrimSpace(req.Username), req.Password, req.TOTP)
+	if err != nil {
+		return err
+	}
+	token, exp, err := s.Tokens.Issue(u, s.Now(), "")
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"token": token, "expires_at": exp.UTC()})
+}

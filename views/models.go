@@ -1,0 +1,88 @@
+// Package views holds the portal's pages as templ components and the view
+// models they are rendered from. Handlers fill a model; components only
+// format it.
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/investigation-portal/portal/index"
+	"github.com/investigation-portal/portal/internal/portal"
+)
+
+// Nav is what every signed-in page shows about the session.
+type Nav struct {
+	Username string
+	Role     portal.Role
+	Unit     string
+	Purpose  string
+	CSRF     string
+}
+
+// LoginPage is the sign-in form.
+type LoginPage struct {
+	CSRF     string
+	Username string
+	Error    string
+	NeedTOTP bool
+}
+
+// PurposePage asks what the user is working on before any report is shown.
+type PurposePage struct {
+	Nav     Nav
+	Next    string
+	Purpose string
+	Error   string
+}
+
+// SearchPage is the search form and its results.
+type SearchPage struct {
+	Nav     Nav
+	Query   string
+	Error   string
+	Result  *index.Result
+	Reports map[string]portal.Report // the hits' reports, for their headlines
+	Offset  int
+	Limit   int
+}
+
+// HasPrev and HasNext drive the paging links.
+func (p SearchPage) HasPrev() bool { return p.Offset > 0 }
+func (p SearchPage) HasNext() bool {
+	return p.Result != nil && p.Offset+len(p.Result.Hits) < p.Result.Total
+}
+
+// PageURL links to the page of results starting at offset.
+func (p SearchPage) PageURL(offset int) string {
+	return fmt.Sprintf("/search?q=%s&offset=%d", urlQuery(p.Query), max(offset, 0))
+}
+
+// ReportPage is one report.
+type ReportPage struct {
+	Nav           Nav
+	Report        portal.Report
+	ShowVictim    bool
+	ExtraFields   []Field
+}
+
+// Field is a name and a value shown in a table.
+type Field struct{ Name, Value string }
+
+// ErrorPage is shown for errors in the browser.
+type ErrorPage struct {
+	Nav     *Nav
+	Status  int
+	Message string
+}
+
+// FormatTime shows a time the way analysts read them: UTC, to the minute.
+func FormatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("Mon 2 Jan 2006 15:04 UTC")
+}
+
+// FormatScore shows a relevance score briefly.
+func FormatScore(f float64) string { return fmt.Sprintf("%.2f", f) }
