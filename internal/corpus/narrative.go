@@ -8,6 +8,12 @@ import (
 // Verbal themes said at the end of an incident rather than during it.
 var lateVerbal = map[string]bool{"apologised": true, "see_again": true, "dont_tell": true, "thanked": true, "knew_lived": true}
 
+// Approaches in which he speaks to her: no "he said nothing" after these.
+var talking = map[string]bool{
+	"directions": true, "started_talking": true, "minicab": true, "lighter_time": true, "offered_drink": true,
+	"posed_police": true, "asked_help": true, "help_shopping": true, "fake_delivery": true, "date_app_meet": true,
+}
+
 // Marks a victim only sees if she sees his face.
 var faceMark = map[string]bool{
 	"spiderweb_tattoo": true, "gold_tooth": true, "eyebrow_scar": true, "glasses": true, "teardrop": true,
@@ -28,7 +34,12 @@ func (g *gen) narrative(acts []*trait, delay time.Duration) {
 		g.put(oneOf(r, []string{"It was dark at the time.", "The area was quiet.", "There were other people around but nobody intervened.", "She was on her own.", "She was on the phone to a friend at the time."}))
 	}
 
-	g.clause(subset(r, sel[:0], p.approach, keep), false)
+	appr := subset(r, sel[:0], p.approach, keep)
+	spoke := g.offence == "harassment"
+	for _, a := range appr {
+		spoke = spoke || talking[a.key]
+	}
+	g.clause(appr, false)
 	var early, late []*trait
 	for _, v := range p.verbal {
 		if r.Float64() < keep {
@@ -58,6 +69,8 @@ func (g *gen) narrative(acts []*trait, delay time.Duration) {
 	g.clause(late, true)
 	if r.Float64() < keep+0.1 {
 		g.clause([]*trait{p.escape}, true)
+		// "IP did not see a vehicle" would contradict "drove off".
+		g.vehSaid = g.vehSaid || p.escape.key == "drove_off"
 	}
 	if injury != nil {
 		g.sentence()
@@ -66,7 +79,7 @@ func (g *gen) narrative(acts []*trait, delay time.Duration) {
 
 	g.describe(keep)
 	g.vehicle(keep)
-	g.negations(len(ctrl) > 0, len(early)+len(late) > 0, injury != nil)
+	g.negations(len(ctrl) > 0, spoke || len(early)+len(late) > 0, injury != nil)
 	g.admin(delay)
 	g.finish()
 }
