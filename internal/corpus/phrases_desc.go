@@ -25,8 +25,8 @@ var builds = mk([]trait{
 
 var hairs = mk([]trait{
 	{key: "short_dark", w: 12, say: []string{"short dark hair", "short black hair", "dark cropped hair"}, short: []string{"short dark hair"}},
-	{key: "shaved", w: 8, say: []string{"a shaved head", "skinhead", "very short shaved hair", "a number one haircut"}, short: []string{"shaved head"}},
-	{key: "bald", w: 4, say: []string{"bald", "balding", "a receding hairline"}, short: []string{"bald", "balding"}},
+	{key: "shaved", w: 8, say: []string{"a shaved head", "a skinhead haircut", "very short shaved hair", "a number one haircut"}, short: []string{"shaved head"}},
+	{key: "bald", w: 4, say: []string{"a bald head", "a balding head", "a receding hairline"}, short: []string{"bald", "balding"}},
 	{key: "grey", w: 3, say: []string{"grey hair", "greying hair", "salt and pepper hair"}, short: []string{"grey hair"}},
 	{key: "curly", w: 3, say: []string{"curly black hair", "an afro", "short curly hair"}, short: []string{"curly hair"}},
 	{key: "dreads", w: 2, say: []string{"dreadlocks", "long dreads tied back", "locs"}, short: []string{"dreadlocks"}},

@@ -418,10 +418,9 @@ func (g *gen) clock() {
 		suffix = "hrs"
 	}
 	if g.window && g.to.Sub(g.when) < 12*time.Hour {
-		for _, w := range []string{"approximately ", "approx ", "around ", "about "} {
+		for _, w := range []string{"approximately ", "approx ", "around ", "about ", "at "} {
 			if n := len(g.b) - len(w); n >= 0 && string(g.b[n:]) == w {
 				g.b = g.b[:n]
-				break
 			}
 		}
 		g.b = append(g.b, "between "...)
