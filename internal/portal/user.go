@@ -37,6 +37,7 @@ type User struct {
 	TOTPLastStep int64  // the last accepted TOTP time step, so a code is accepted once
 	Disabled     bool
 	FailedLogins int       // failures since the last success
+	LastFailure  time.Time // when the latest of those failures happened; the lockout window runs from it
 	LockedUntil  time.Time // zero when not locked
 	NotBefore    time.Time // tokens issued before this are void (logout, disable, re-role)
 	CreatedAt    time.Time
