@@ -124,6 +124,9 @@ func (t *Tokens) Issue(user portal.User, authTime time.Time, purpose string) (st
 	if err != nil {
 		return "", time.Time{}, err
 	}
+	if now := t.now(); authTime.After(now) {
+		authTime = now // a session cannot start after its first token
+	}
 	c := &Claims{
 		RegisteredClaims: jwt.RegisteredClaims{Subject: user.Username},
 		Role:             user.Role,

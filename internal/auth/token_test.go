@@ -207,6 +207,11 @@ func TestIssueRejects(t *testing.T) {
 	if _, _, err := tok.Issue(alice, clk.now(), strings.Repeat("p", MaxPurposeRunes+1)); portal.ErrorCode(err) != portal.EINVALID {
 		t.Errorf("over-long purpose: %v", err)
 	}
+	if s, _, err := tok.Issue(alice, clk.now().Add(time.Hour), ""); err != nil {
+		t.Errorf("auth time in the future: %v", err)
+	} else if c, err := tok.Verify(s); err != nil || !c.AuthTime.Equal(clk.now()) {
+		t.Errorf("auth time in the future is not clamped to now: %v", err)
+	}
 	if _, _, err := tok.Issue(alice, clk.now().Add(-13*time.Hour), ""); err == nil {
 		t.Error("issued a token for a session past its absolute lifetime")
 	}
