@@ -21,9 +21,9 @@ import (
 
 // Exit codes of the command line.
 const (
-	exitOK       = 0
-	exitPartial  = 1 // some records rejected, an unknown id, a log that does not verify
-	exitFatal    = 2 // nothing could be done: bad usage, unreadable input, data directory busy
+	exitOK      = 0
+	exitPartial = 1 // some records rejected, an unknown id, a log that does not verify
+	exitFatal   = 2 // nothing could be done: bad usage, unreadable input, data directory busy
 )
 
 // Main is the program with its collaborators as exported fields, so tests

@@ -6,6 +6,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/investigation-portal/portal/internal/auth"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -26,8 +28,8 @@ type Config struct {
 		LockFor     time.Duration `yaml:"lock_for"`
 	} `yaml:"lockout"`
 	LoginRate struct {
-		PerMinute float64 `yaml:"per_minute"`
-		Burst     int     `yaml:"burst"`
+		Burst int           `yaml:"burst"`
+		Every time.Duration `yaml:"every"`
 	} `yaml:"login_rate"`
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	MaxImportBytes int64    `yaml:"max_import_bytes"`
@@ -45,8 +47,8 @@ func defaultConfig() Config {
 	c.Lockout.MaxFailures = 5
 	c.Lockout.Window = 15 * time.Minute
 	c.Lockout.LockFor = 15 * time.Minute
-	c.LoginRate.PerMinute = 10
-	c.LoginRate.Burst = 10
+	c.LoginRate.Burst = auth.DefaultLoginBurst
+	c.LoginRate.Every = auth.DefaultLoginEvery
 	c.MaxImportBytes = 512 << 20
 	return c
 }

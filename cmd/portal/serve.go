@@ -115,9 +115,9 @@ func (m *Main) webServer() (*web.Server, error) {
 	c := m.Config
 	return web.New(&web.Server{
 		Store: m.Store, Index: m.Index, Indexer: m.Indexer, Audit: m.Audit, Log: m.Log,
-		Tokens: auth.NewTokens(key, "investigation-portal", c.Session.IdleTimeout, c.Session.Lifetime, time.Now),
+		Tokens:  auth.NewTokens(key, "investigation-portal", c.Session.IdleTimeout, c.Session.Lifetime, time.Now),
 		Lockout: auth.LockoutPolicy{MaxFailures: c.Lockout.MaxFailures, Window: c.Lockout.Window, LockFor: c.Lockout.LockFor},
-		Limiter: auth.NewLimiter(c.LoginRate.PerMinute/60, c.LoginRate.Burst),
+		Limiter: auth.NewLimiter(c.LoginRate.Burst, c.LoginRate.Every, time.Now),
 		Config: web.Config{Offences: c.Offences, CookieSecure: c.Session.CookieSecure,
 			TrustedProxies: proxies, MaxImportBytes: c.MaxImportBytes},
 	}), nil

@@ -92,29 +92,28 @@ func TestReportNotFound(t *testing.T) {
 	})
 }
 
-// A batch that fails part way leaves nothing of itself behind.
+// A batch that fails part way leaves nothing of itself behind: neither
+// reports nor outbox rows.
 func TestUpsertIsAtomic(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		good := sample("R1")
-		bad := sample("R2")
-		bad.OccurredAt = time.Time{}
-		// NOT NULL narrative violated by a trigger-free trick: an id too long
-		// for nothing in SQLite, so break the batch with a duplicate primary
-		// key inside one transaction instead.
-		storetest.Exec(t, st, `CREATE TABLE boom (x INTEGER)`)
-		storetest.Exec(t, st, `DROP TABLE boom`)
-		_, err := st.UpsertReports(ctx, []portal.Report{good, {ID: "R3", Narrative: string([]byte{0xff, 0xfe}), Offence: "x", OccurredAt: time.Now()}})
 		if st.Dialect() == "sqlite" {
-			// SQLite stores any bytes; force a failure by closing the table
-			// under the transaction instead.
-			t.Skip("invalid UTF-8 is stored as given by SQLite; the importer rejects it before the store")
+			storetest.Exec(t, st, `CREATE TRIGGER boom BEFORE INSERT ON reports WHEN NEW.id = 'R2'
+				BEGIN SELECT RAISE(ABORT, 'boom'); END`)
+		} else {
+			storetest.Exec(t, st, `CREATE FUNCTION boom() RETURNS trigger AS $$
+				BEGIN IF NEW.id = 'R2' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`)
+			storetest.Exec(t, st, `CREATE TRIGGER boom BEFORE INSERT ON reports FOR EACH ROW EXECUTE FUNCTION boom()`)
 		}
+		_, err := st.UpsertReports(ctx, []portal.Report{sample("R1"), sample("R2"), sample("R3")})
 		if err == nil {
-			t.Fatal("want an error for invalid UTF-8 on PostgreSQL")
+			t.Fatal("want the batch to fail")
 		}
 		if n, _ := st.CountReports(ctx); n != 0 {
 			t.Fatalf("a failed batch left %d reports", n)
+		}
+		if seq, _ := st.LastChange(ctx); seq != 0 {
+			t.Fatalf("a failed batch left outbox rows up to %d", seq)
 		}
 	})
 }

@@ -23,7 +23,7 @@ func (s *Server) loginForm(c echo.Context) error {
 // form and the token API.
 func (s *Server) authenticate(c echo.Context, username, password, code string) (portal.User, error) {
 	ctx := c.Request().Context()
-	if !s.Limiter.Allow(c.RealIP()) {
+	if !s.Limiter.Allow(auth.ClientKey(c.RealIP())) {
 		s.audit(c, "login", []string{"user:" + username}, "rate_limited", "")
 		return portal.User{}, portal.Errorf(portal.ERATELIMIT, "too many log-in attempts from your address; wait a minute")
 	}
@@ -146,11 +146,9 @@ func (s *Server) setPurpose(c echo.Context) error {
 	if err := s.audit(c, "purpose.set", nil, "ok", ""); err != nil {
 		return err
 	}
-	authTime := s.Now()
-	if sess.Claims.AuthTime != nil {
-		authTime = sess.Claims.AuthTime.Time
-	}
-	token, exp, err := s.Tokens.Issue(sess.User, authTime, purpose)
+	claims := *sess.Claims
+	claims.Purpose = purpose
+	token, exp, err := s.Tokens.Refresh(&claims)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,158 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestPagesNeedLogIn(t *testing.T) {
+	p := newTestPortal(t)
+	p.addReports(report("R1", "He put his hand over her mouth."))
+	for _, path := range []string{"/", "/search?q=hand", "/reports/R1", "/purpose"} {
+		r := p.browser().request("GET", path, nil)
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" {
+			t.Errorf("GET %s without a session: %d to %q, want a redirect to /login", path, r.Status, r.Header.Get("Location"))
+		}
+		if strings.Contains(r.Body, "mouth") {
+			t.Errorf("GET %s leaked narrative text without a session", path)
+		}
+	}
+	for _, path := range []string{"/api/v1/search?q=hand", "/api/v1/reports/R1"} {
+		r := p.do("GET", path, "", nil)
+		if r.Status != http.StatusUnauthorized || !strings.Contains(r.Body, `"code":"unauthorized"`) {
+			t.Errorf("GET %s without a token: %d %s", path, r.Status, r.Body)
+		}
+	}
+}
+
+func TestSearchAndReportThroughTheBrowser(t *testing.T) {
+	p := newTestPortal(t)
+	p.addReports(
+		report("R1", "The male put his hand over her mouth and pinned her to a wall."),
+		report("R2", "Suspect posed as a minicab driver outside the club."),
+	)
+	b := p.browser()
+	b.login("ivy")
+	r := b.request("GET", "/search?q="+url.QueryEscape(`"hand over her mouth"`), nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("search: %d %s", r.Status, r.Body)
+	}
+	if !strings.Contains(r.Body, `data-id="R1"`) || strings.Contains(r.Body, `data-id="R2"`) {
+		t.Fatalf("phrase search hits wrong: %s", r.Body)
+	}
+	if !strings.Contains(r.Body, "<mark>hand</mark>") {
+		t.Fatalf("no highlighted fragment: %s", r.Body)
+	}
+	if cc := r.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Fatalf("Cache-Control = %q on a page showing narratives", cc)
+	}
+	r = b.request("GET", "/reports/R2", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, "minicab driver") || !strings.Contains(r.Body, `data-testid="victim-age"`) {
+		t.Fatalf("report page: %d %s", r.Status, r.Body)
+	}
+	if r := b.request("GET", "/reports/NOPE", nil); r.Status != http.StatusNotFound {
+		t.Fatalf("missing report: %d", r.Status)
+	}
+}
+
+func TestAPISearchNeedsPurpose(t *testing.T) {
+	p := newTestPortal(t)
+	p.addReports(report("R1", "He exposed himself on the bus."))
+	tok := p.token("ivy")
+	r := p.do("GET", "/api/v1/search?q=bus", tok, nil, "X-Purpose", "")
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "X-Purpose") {
+		t.Fatalf("no purpose: %d %s", r.Status, r.Body)
+	}
+	r = p.do("GET", "/api/v1/search?q=bus", tok, nil)
+	var res struct {
+		Total int
+		Hits  []struct {
+			ID         string
+			Highlights map[string][]string
+		}
+	}
+	if err := json.Unmarshal([]byte(r.Body), &res); err != nil || r.Status != 200 || res.Total != 1 || res.Hits[0].ID != "R1" {
+		t.Fatalf("search: %d %s", r.Status, r.Body)
+	}
+	if len(res.Hits[0].Highlights["narrative"]) == 0 {
+		t.Fatalf("no highlights: %s", r.Body)
+	}
+}
+
+func TestAPIImport(t *testing.T) {
+	p := newTestPortal(t)
+	body := `{"id":"A1","narrative":"Male followed her from the bus stop.","offence":"stalking","occurred_at":"2024-01-02T03:04:05Z","officer":"PC 1"}
+{"id":"A2","narrative":"x","offence":"shoplifting","occurred_at":"2024-01-02T03:04:05Z"}
+{"id":"A3","narrative":"Exposure near the station.","offence":"indecent_exposure","occurred_at":"yesterday"}
+`
+	r := p.do("POST", "/api/v1/reports", p.token("alex"), body)
+	if r.Status != http.StatusOK {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
+	}
+	var out struct {
+		Imported, Rejected int
+		UnknownFields      []string `json:"unknown_fields"`
+		Errors             []string
+	}
+	json.Unmarshal([]byte(r.Body), &out)
+	if out.Imported != 1 || out.Rejected != 2 || len(out.Errors) != 2 ||
+		out.Errors[0] != `request:2: offence: unknown offence "shoplifting" (known: sexual_assault, rape, indecent_exposure, voyeurism, stalking, harassment, attempted_kidnap, robbery, other)` ||
+		!strings.HasPrefix(out.Errors[1], "request:3: occurred_at: ") || len(out.UnknownFields) != 1 {
+		t.Fatalf("import answer: %s", r.Body)
+	}
+	// Imported reports are searchable at once.
+	s := p.do("GET", "/api/v1/search?q=bus", p.token("ivy"), nil)
+	if !strings.Contains(s.Body, `"id":"A1"`) {
+		t.Fatalf("imported report not found: %s", s.Body)
+	}
+	// Investigators may not import.
+	if r := p.do("POST", "/api/v1/reports", p.token("ivy"), body); r.Status != http.StatusForbidden {
+		t.Fatalf("investigator import: %d", r.Status)
+	}
+}
+
+func TestRestrictedReportsStayInTheirUnit(t *testing.T) {
+	p := newTestPortal(t)
+	secret := report("R9", "Restricted: the suspect is a serving officer with a lisp.")
+	secret.Restricted = true
+	p.addReports(secret, report("R10", "A man with a lisp exposed himself."))
+	// olly is in another unit: the restricted report does not exist for him.
+	tok := p.token("olly")
+	if r := p.do("GET", "/api/v1/reports/R9", tok, nil); r.Status != http.StatusNotFound {
+		t.Fatalf("other unit opened a restricted report: %d %s", r.Status, r.Body)
+	}
+	r := p.do("GET", "/api/v1/search?q=lisp", tok, nil)
+	if strings.Contains(r.Body, "R9") || !strings.Contains(r.Body, `"total":1`) {
+		t.Fatalf("restricted report leaked through search: %s", r.Body)
+	}
+	// ivy is in the report's unit.
+	tok = p.token("ivy")
+	if r := p.do("GET", "/api/v1/reports/R9", tok, nil); r.Status != http.StatusOK {
+		t.Fatalf("own unit could not open: %d", r.Status)
+	}
+}
+
+func TestCSRFRefusesFormsWithoutToken(t *testing.T) {
+	p := newTestPortal(t)
+	b := p.browser()
+	b.request("GET", "/login", nil) // gets the CSRF cookie
+	r := b.request("POST", "/login", url.Values{"username": {"ivy"}, "password": {testPassword}, "acknowledge": {"yes"}})
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("log-in form without CSRF token: %d", r.Status)
+	}
+}
+
+func TestErrorsAreJSONWithoutDetail(t *testing.T) {
+	p := newTestPortal(t)
+	r := p.do("GET", "/api/v1/nothing-here", "", nil)
+	if r.Status != http.StatusNotFound || !strings.Contains(r.Body, `{"error":{"code":"not_found"`) {
+		t.Fatalf("unknown API path: %d %s", r.Status, r.Body)
+	}
+	r = p.do("GET", "/api/v1/search?q=%22unclosed", p.token("ivy"), nil)
+	if r.Status != http.StatusBadRequest || !strings.Contains(r.Body, "closing quote") {
+		t.Fatalf("malformed query: %d %s", r.Status, r.Body)
+	}
+}
