@@ -60,10 +60,10 @@ func (p SearchPage) PageURL(offset int) string {
 
 // ReportPage is one report.
 type ReportPage struct {
-	Nav           Nav
-	Report        portal.Report
-	ShowVictim    bool
-	ExtraFields   []Field
+	Nav         Nav
+	Report      portal.Report
+	ShowVictim  bool
+	ExtraFields []Field
 }
 
 // Field is a name and a value shown in a table.
