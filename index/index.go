@@ -54,18 +54,26 @@ var seqKey = []byte("portal.change_seq")
 
 // mappingVersion changes whenever the mapping below changes, so that an
 // index built with an older mapping is rebuilt rather than half-used.
-const mappingVersion = "1"
+const mappingVersion = "2"
 
 var mappingKey = []byte("portal.mapping_version")
 
 // ErrStale means the index on disk was built with another mapping.
 var ErrStale = errors.New("index: built with an older mapping; run reindex")
 
+// scorchConfig lets a batch return once it is searchable, before it is on
+// disk: the persister then writes several batches as one segment, which is
+// what makes bulk imports fast. It is safe here because the index is
+// derived: the change-log position is persisted in the same snapshot as
+// the documents it covers, so after a crash the index resumes from what
+// actually reached the disk.
+var scorchConfig = map[string]interface{}{"unsafe_batch": true}
+
 // Open opens the index at path, creating it if it does not exist.
 func Open(path string) (*Index, error) {
-	b, err := bleve.Open(path)
+	b, err := bleve.OpenUsing(path, scorchConfig)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		b, err = bleve.New(path, newMapping())
+		b, err = bleve.NewUsing(path, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig)
 		if err == nil {
 			err = b.SetInternal(mappingKey, []byte(mappingVersion))
 		}
@@ -104,7 +112,8 @@ func newMapping() mapping.IndexMapping {
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer = en.AnalyzerName // possessives, lower case, stop words, Porter stemming
 	text.Store = true               // highlighting needs the original text
-	text.IncludeTermVectors = true  // and the positions of the terms
+	text.IncludeTermVectors = true  // and the positions of the terms (phrases too)
+	text.DocValues = false          // never sorted or faceted on: doc values would only cost space
 	kw := bleve.NewKeywordFieldMapping()
 	kw.Analyzer = keyword.Name
 	kw.Store = true
@@ -116,6 +125,12 @@ func newMapping() mapping.IndexMapping {
 	geo.Store = true
 	boolean := bleve.NewBooleanFieldMapping()
 	boolean.Store = true
+
+	// No field goes into Bleve's composite _all field: every query names
+	// its fields, and _all would index every word a second time.
+	for _, f := range []*mapping.FieldMapping{text, kw, date, num, geo, boolean} {
+		f.IncludeInAll = false
+	}
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(FieldNarrative, text)
@@ -177,9 +192,10 @@ func toDocument(r *portal.Report) document {
 }
 
 // Apply indexes the given reports, removes the given ids and records seq as
-// the change-log position reached, all in one batch that Bleve persists
-// before returning.
-func (x *Index) Apply(ctx context.Context, reports []portal.Report, deleted []string, seq int64) error {
+// the change-log position reached, all in one batch. The batch is
+// searchable when Apply returns; with durable set, Apply also waits until
+// it (and everything before it) is on disk.
+func (x *Index) Apply(ctx context.Context, reports []portal.Report, deleted []string, seq int64, durable bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -195,8 +211,18 @@ func (x *Index) Apply(ctx context.Context, reports []portal.Report, deleted []st
 	var buf [8]byte
 	binary.BigEndian.PutUint64(buf[:], uint64(seq))
 	b.SetInternal(seqKey, buf[:])
+	var persisted chan error
+	if durable {
+		persisted = make(chan error, 1)
+		b.SetPersistedCallback(func(err error) { persisted <- err })
+	}
 	if err := x.bleve.Batch(b); err != nil {
 		return fmt.Errorf("index: apply batch to %d: %w", seq, err)
+	}
+	if durable {
+		if err := <-persisted; err != nil {
+			return fmt.Errorf("index: persist batch to %d: %w", seq, err)
+		}
 	}
 	return nil
 }

@@ -44,13 +44,16 @@ func (x *Indexer) CatchUp(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	total := 0
+	total, synced := 0, true
 	for {
 		changes, err := x.Store.ChangesAfter(ctx, seq, BatchSize)
 		if err != nil {
 			return total, err
 		}
 		if len(changes) == 0 {
+			if !synced { // the last batch was full-sized, so nobody waited for the disk yet
+				return total, x.Index.Apply(ctx, nil, nil, seq, true)
+			}
 			return total, nil
 		}
 		ids := make([]string, 0, len(changes))
@@ -61,18 +64,21 @@ func (x *Indexer) CatchUp(ctx context.Context) (int, error) {
 				ids = append(ids, c.ReportID)
 			}
 		}
-		n, err := x.apply(ctx, ids, changes[len(changes)-1].Seq)
+		// Only the last batch of a catch-up waits for the disk: the ones
+		// before it are persisted with it, several batches to a segment.
+		last := len(changes) < BatchSize
+		n, err := x.apply(ctx, ids, changes[len(changes)-1].Seq, last)
 		if err != nil {
 			return total, err
 		}
 		total += n
-		seq = changes[len(changes)-1].Seq
+		seq, synced = changes[len(changes)-1].Seq, last
 	}
 }
 
 // apply indexes the current version of each id (removing ids the store no
 // longer has) and records seq.
-func (x *Indexer) apply(ctx context.Context, ids []string, seq int64) (int, error) {
+func (x *Indexer) apply(ctx context.Context, ids []string, seq int64, durable bool) (int, error) {
 	reports, err := x.Store.Reports(ctx, ids)
 	if err != nil {
 		return 0, err
@@ -86,7 +92,7 @@ func (x *Indexer) apply(ctx context.Context, ids []string, seq int64) (int, erro
 			gone = append(gone, id)
 		}
 	}
-	if err := x.Index.Apply(ctx, batch, gone, seq); err != nil {
+	if err := x.Index.Apply(ctx, batch, gone, seq, durable); err != nil {
 		return 0, err
 	}
 	return len(batch), nil
@@ -105,8 +111,8 @@ func (x *Indexer) Rebuild(ctx context.Context) (int, error) {
 	}
 	indexed := 0
 	var batch []portal.Report
-	flush := func() error {
-		if err := x.Index.Apply(ctx, batch, nil, seq); err != nil {
+	flush := func(durable bool) error {
+		if err := x.Index.Apply(ctx, batch, nil, seq, durable); err != nil {
 			return err
 		}
 		indexed += len(batch)
@@ -116,14 +122,14 @@ func (x *Indexer) Rebuild(ctx context.Context) (int, error) {
 	err = x.Store.EachReport(ctx, func(r portal.Report) error {
 		batch = append(batch, r)
 		if len(batch) == BatchSize {
-			return flush()
+			return flush(false)
 		}
 		return nil
 	})
 	if err != nil {
 		return indexed, fmt.Errorf("indexer: rebuild: %w", err)
 	}
-	if err := flush(); err != nil {
+	if err := flush(true); err != nil {
 		return indexed, fmt.Errorf("indexer: rebuild: %w", err)
 	}
 	return indexed, nil
@@ -185,12 +191,12 @@ func (x *Indexer) Reconcile(ctx context.Context) (Repair, error) {
 		return rep, err
 	}
 	for start := 0; start < len(redo); start += BatchSize {
-		if _, err := x.apply(ctx, redo[start:min(start+BatchSize, len(redo))], seq); err != nil {
+		if _, err := x.apply(ctx, redo[start:min(start+BatchSize, len(redo))], seq, start+BatchSize >= len(redo) && len(gone) == 0); err != nil {
 			return rep, fmt.Errorf("indexer: reconcile: %w", err)
 		}
 	}
 	if len(gone) > 0 {
-		if err := x.Index.Apply(ctx, nil, gone, seq); err != nil {
+		if err := x.Index.Apply(ctx, nil, gone, seq, true); err != nil {
 			return rep, fmt.Errorf("indexer: reconcile: %w", err)
 		}
 	}
