@@ -30,7 +30,7 @@ func TestNDJSONRejectsBadRecordsAndKeepsTheRest(t *testing.T) {
 	input := strings.Join([]string{
 		good,
 		`{"id":"R2","narrative":"Exposure on the bus.","offence":"indecent_exposure","occurred_at":"2024-03-02T10:00:00Z","lat":51.5,"lon":-0.1,"victim_age":30,"restricted":true,"unit":"SOIT-South","officer":"PC 7"}`,
-		`{"id":"R3","narrative":"truncated`,                                     // a line cut short
+		`{"id":"R3","narrative":"truncated`,                                                    // a line cut short
 		`{"id":"R4","narrative":42,"offence":"stalking","occurred_at":"2024-03-01T22:15:00Z"}`, // wrong type
 		`{"id":"R5","offence":"stalking","occurred_at":"2024-03-01T22:15:00Z"}`,                // missing field
 		`{"id":"R6","narrative":"x","offence":"burglary","occurred_at":"2024-03-01T22:15:00Z"}`,
@@ -42,7 +42,7 @@ func TestNDJSONRejectsBadRecordsAndKeepsTheRest(t *testing.T) {
 		strings.Replace(good, `"R1"`, `"R11"`, 1),
 		"",
 		strings.Replace(good, `bus stop`, "bus \xff stop", 1), // invalid UTF-8
-		good,                                                  // duplicate id in the same file
+		good, // duplicate id in the same file
 		`[1,2]`,
 		`{"id":"R12","narrative":"x","offence":"stalking","occurred_at":"2024-03-01T22:15:00Z","restricted":"yes"}`,
 	}, "\n")
