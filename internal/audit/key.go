@@ -99,9 +99,9 @@ func createKey(path string) error {
 
 // verifierKey derives the public verifier key from a note private key
 // (PRIVATE+KEY+name+hash+base64(alg||seed)); the note package has no call
-// for it.
+// for it. The base64 may itself hold '+', hence SplitN.
 func verifierKey(skey string) (string, error) {
-	parts := strings.Split(skey, "+")
+	parts := strings.SplitN(skey, "+", 5)
 	if len(parts) != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY" {
 		return "", errors.New("malformed private key")
 	}

@@ -57,8 +57,8 @@ func (l *Log) Verify(ctx context.Context) (Report, error) {
 		// later entries remain.
 		if last := v.cpLongest(); last != nil && last.size > v.pos {
 			rep.FirstBad = v.pos
-			rep.Problem = fmt.Sprintf("log has %d entries but checkpoint at %s covered %d (entries %d to %d are missing)",
-				v.pos, fmtTime(last.time), last.size, v.pos, last.size-1)
+			rep.Problem = fmt.Sprintf("log has %d entries but checkpoint at %s covered %d (%s)",
+				v.pos, fmtTime(last.time), last.size, missing(v.pos, last.size-1))
 		} else if gone, err := l.tailMissing(ctx, v.pos); err != nil {
 			return Report{}, fmt.Errorf("audit: verify: %w", err)
 		} else if gone {
@@ -210,11 +210,7 @@ func (l *Log) stream(ctx context.Context, n int64, v *verification) error {
 		}
 		p := v.pos
 		if seq != p {
-			if seq == p+1 {
-				v.fail(p, "entry %d missing", p)
-			} else {
-				v.fail(p, "entries %d to %d missing", p, seq-1)
-			}
+			v.fail(p, "%s", missing(p, seq-1))
 			continue
 		}
 		fresh := tlog.RecordHash(body)
@@ -363,4 +359,11 @@ func (c *objectCursor) rest() (int64, error) {
 		return -1, nil
 	}
 	return c.seq, nil
+}
+
+func missing(from, to int64) string {
+	if from == to {
+		return fmt.Sprintf("entry %d missing", from)
+	}
+	return fmt.Sprintf("entries %d to %d missing", from, to)
 }
