@@ -160,13 +160,14 @@ func (l *Log) appendBatch(ctx context.Context, entries []portal.AuditEntry) ([]p
 // has written are kept so that a batch does not read them back.
 type writer struct {
 	l                     *Log
+	ctx                   context.Context
 	tx                    *sql.Tx
 	entry, object, hashes *sql.Stmt
 	fresh                 map[int64]tlog.Hash
 }
 
 func (l *Log) newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
-	w := &writer{l: l, tx: tx, fresh: map[int64]tlog.Hash{}}
+	w := &writer{l: l, ctx: ctx, tx: tx, fresh: map[int64]tlog.Hash{}}
 	var err error
 	if w.entry, err = tx.PrepareContext(ctx, l.st.Rebind(`INSERT INTO audit_entries
 		(seq, at, actor, action, purpose, body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`)); err != nil {
@@ -236,7 +237,7 @@ func (w *writer) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	if len(missing) == 0 {
 		return out, nil
 	}
-	stored, err := readHashes(context.Background(), w.tx, w.l.st.Rebind, missing)
+	stored, err := readHashes(w.ctx, w.tx, w.l.st.Rebind, missing)
 	if err != nil {
 		return nil, err
 	}
