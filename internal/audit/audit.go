@@ -136,7 +136,7 @@ func (l *Log) appendBatch(ctx context.Context, entries []portal.AuditEntry) ([]p
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq) + 1, 0) FROM audit_entries`).Scan(&next); err != nil {
 			return fmt.Errorf("size: %w", err)
 		}
-		w, err := l.newWriter(ctx, tx)
+		w, err := l.newWriter(ctx, tx, len(out) > 1)
 		if err != nil {
 			return err
 		}
@@ -157,37 +157,57 @@ func (l *Log) appendBatch(ctx context.Context, entries []portal.AuditEntry) ([]p
 }
 
 // writer inserts entries, their objects and their stored hashes. Hashes it
-// has written are kept so that a batch does not read them back.
+// has written are kept so that a batch does not read them back. Statements
+// are prepared only for batches: for one entry, preparing would cost
+// PostgreSQL three more round trips than it saves.
 type writer struct {
 	l                     *Log
 	ctx                   context.Context
 	tx                    *sql.Tx
-	entry, object, hashes *sql.Stmt
+	entry, object, hashes stmt
 	fresh                 map[int64]tlog.Hash
 }
 
-func (l *Log) newWriter(ctx context.Context, tx *sql.Tx) (*writer, error) {
-	w := &writer{l: l, ctx: ctx, tx: tx, fresh: map[int64]tlog.Hash{}}
+// stmt runs one statement, prepared or not.
+type stmt struct {
+	tx    *sql.Tx
+	query string
+	st    *sql.Stmt
+}
+
+func (s stmt) exec(ctx context.Context, args ...any) error {
 	var err error
-	if w.entry, err = tx.PrepareContext(ctx, l.st.Rebind(`INSERT INTO audit_entries
-		(seq, at, actor, action, purpose, body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`)); err != nil {
-		return nil, fmt.Errorf("prepare: %w", err)
+	if s.st != nil {
+		_, err = s.st.ExecContext(ctx, args...)
+	} else {
+		_, err = s.tx.ExecContext(ctx, s.query, args...)
 	}
-	if w.object, err = tx.PrepareContext(ctx, l.st.Rebind(`INSERT INTO audit_objects (object, seq) VALUES (?, ?)`)); err != nil {
-		w.close()
-		return nil, fmt.Errorf("prepare: %w", err)
+	return err
+}
+
+func (l *Log) newWriter(ctx context.Context, tx *sql.Tx, prepare bool) (*writer, error) {
+	w := &writer{l: l, ctx: ctx, tx: tx, fresh: map[int64]tlog.Hash{}}
+	w.entry = stmt{tx: tx, query: l.st.Rebind(`INSERT INTO audit_entries
+		(seq, at, actor, action, purpose, body, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)`)}
+	w.object = stmt{tx: tx, query: l.st.Rebind(`INSERT INTO audit_objects (object, seq) VALUES (?, ?)`)}
+	w.hashes = stmt{tx: tx, query: l.st.Rebind(`INSERT INTO audit_hashes (idx, hash) VALUES (?, ?)`)}
+	if !prepare {
+		return w, nil
 	}
-	if w.hashes, err = tx.PrepareContext(ctx, l.st.Rebind(`INSERT INTO audit_hashes (idx, hash) VALUES (?, ?)`)); err != nil {
-		w.close()
-		return nil, fmt.Errorf("prepare: %w", err)
+	for _, s := range []*stmt{&w.entry, &w.object, &w.hashes} {
+		var err error
+		if s.st, err = tx.PrepareContext(ctx, s.query); err != nil {
+			w.close()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
 	}
 	return w, nil
 }
 
 func (w *writer) close() {
-	for _, s := range []*sql.Stmt{w.entry, w.object, w.hashes} {
-		if s != nil {
-			s.Close()
+	for _, s := range []stmt{w.entry, w.object, w.hashes} {
+		if s.st != nil {
+			s.st.Close()
 		}
 	}
 }
@@ -202,18 +222,18 @@ func (w *writer) write(ctx context.Context, e portal.AuditEntry) error {
 	if err != nil {
 		return fmt.Errorf("entry %d: tree: %w", e.Seq, err)
 	}
-	if _, err := w.entry.ExecContext(ctx, e.Seq, e.Time.Format(columnTime), e.Actor, e.Action,
+	if err := w.entry.exec(ctx, e.Seq, e.Time.Format(columnTime), e.Actor, e.Action,
 		e.Purpose, string(body), leaf[:]); err != nil {
 		return fmt.Errorf("entry %d: %w", e.Seq, err)
 	}
 	for _, o := range objectSet(e.Objects) {
-		if _, err := w.object.ExecContext(ctx, o, e.Seq); err != nil {
+		if err := w.object.exec(ctx, o, e.Seq); err != nil {
 			return fmt.Errorf("entry %d: object: %w", e.Seq, err)
 		}
 	}
 	idx := tlog.StoredHashIndex(0, e.Seq)
 	for i, h := range hashes {
-		if _, err := w.hashes.ExecContext(ctx, idx+int64(i), h[:]); err != nil {
+		if err := w.hashes.exec(ctx, idx+int64(i), h[:]); err != nil {
 			return fmt.Errorf("entry %d: hash %d: %w", e.Seq, idx+int64(i), err)
 		}
 		w.fresh[idx+int64(i)] = h
