@@ -22,7 +22,7 @@ generate: ## regenerate the templ views
 
 check-generated: ## fail when the committed *_templ.go are not what templ generates
 	@$(GO) tool templ generate >/dev/null 2>&1
-	@git diff --exit-code --stat -- '*_templ.go' || { echo "views are stale: run make generate and commit"; exit 1; }
+	@stale=$$(git status --porcelain -- '*_templ.go'); [ -z "$$stale" ] || { echo "views are stale or uncommitted (run make generate and commit): $$stale"; exit 1; }
 
 vet:
 	$(GO) vet $(PKGS)
