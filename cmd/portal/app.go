@@ -175,6 +175,11 @@ func (m *Main) open(ctx context.Context) error {
 		return err
 	}
 	m.Indexer = indexer.New(m.Store, m.Index, m.Log)
+	// An import that was killed leaves the index behind the store: every
+	// command reads an index that has caught up.
+	if _, err := m.Indexer.CatchUp(ctx); err != nil {
+		return err
+	}
 	return nil
 }
 
