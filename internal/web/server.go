@@ -83,6 +83,11 @@ func New(s *Server) *Server {
 	e.Use(middleware.RequestID())
 	e.Use(s.recoverer)
 	e.Use(securityHeaders)
+	// Every request body is capped; only the import takes more, up to
+	// MaxImportBytes (apiImport).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: func(c echo.Context) bool {
+		return c.Request().Method == http.MethodPost && c.Path() == "/api/v1/reports"
+	}}))
 	s.Echo = e
 	s.routes()
 	return s
