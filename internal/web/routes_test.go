@@ -104,9 +104,9 @@ var routeTable = map[string]routeCase{
 	// A wrong code: the form comes back with an error.
 	"POST /security/totp": {path: "/security/totp", form: url.Values{"code": {"000000x"}}, prepare: []string{"/security/totp"}, want: page(400, allRoles...)},
 
-	"GET /users":                  {path: "/users", want: page(200, admin)},
-	"POST /users":                 {path: "/users", form: url.Values{"username": {"newbie"}, "role": {"investigator"}, "password": {"a long enough pass phrase"}}, want: page(303, admin)},
-	"GET /users/:name":            {path: "/users/tina", want: page(200, admin)},
+	"GET /users":                   {path: "/users", want: page(200, admin)},
+	"POST /users":                  {path: "/users", form: url.Values{"username": {"newbie"}, "role": {"investigator"}, "password": {"a long enough pass phrase"}}, want: page(303, admin)},
+	"GET /users/:name":             {path: "/users/tina", want: page(200, admin)},
 	"POST /users/:name/disable":    {path: "/users/tina/disable", want: page(303, admin)},
 	"POST /users/:name/enable":     {path: "/users/tina/enable", want: page(303, admin)},
 	"POST /users/:name/role":       {path: "/users/tina/role", form: url.Values{"role": {"supervisor"}, "unit": {"SOIT-East"}}, want: page(303, admin)},
