@@ -540,3 +540,37 @@ func between(s, from, to string) string {
 	}
 	return s
 }
+
+func TestBrowserHardeningHeadersAndPurposeInAudit(t *testing.T) {
+	p := newTestPortal(t)
+	rec := recordAudit(p)
+	p.addReports(report("R1", "He put his hand over her mouth."))
+	b := p.browser()
+	r := b.request("GET", "/login", nil)
+	h := r.Header
+	if csp := h.Get("Content-Security-Policy"); csp == "" || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "img-src 'self' data:") {
+		t.Errorf("CSP: %q", csp)
+	}
+	if !strings.HasPrefix(h.Get("Strict-Transport-Security"), "max-age=") || h.Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("HSTS %q, Referrer-Policy %q", h.Get("Strict-Transport-Security"), h.Get("Referrer-Policy"))
+	}
+	if !strings.Contains(r.Body, `data-testid="banner"`) || !strings.Contains(r.Body, `name="acknowledge"`) {
+		t.Error("no log-in banner to acknowledge")
+	}
+	// Without acknowledging the banner there is no log-in.
+	tok := b.csrf("/login")
+	if r := b.request("POST", "/login", url.Values{"_csrf": {tok}, "username": {"ivy"}, "password": {testPassword}}); r.Status != http.StatusBadRequest {
+		t.Errorf("log-in without acknowledging the banner: %d", r.Status)
+	}
+	// The stated purpose goes with every audit entry of the access.
+	b.login("ivy")
+	b.request("GET", "/reports/R1", nil)
+	p.do("GET", "/api/v1/reports/R1", p.token("sam"), nil, "X-Purpose", "Case 4711")
+	views := rec.find("report.view", "report:R1")
+	if len(views) != 2 || views[0].Purpose != "Op Test" || views[1].Purpose != "Case 4711" {
+		t.Errorf("report views audited as %+v", views)
+	}
+	if r := p.do("GET", "/api/v1/reports/R1", p.token("sam"), nil, "X-Purpose", "Op\u0085Evil"); r.Status != http.StatusBadRequest {
+		t.Errorf("control characters in X-Purpose: %d", r.Status)
+	}
+}
