@@ -60,7 +60,11 @@ commands:
   import [--format ndjson|csv] FILE|- import reports
   search [--limit N] QUERY            search reports (JSON)
   reindex                             rebuild the search index from the store
-  user add NAME --role ROLE [--unit U]  add a user; the password is read from stdin
+  user add NAME --role ROLE [--unit U] [--require-totp]  add a user; the password is read from stdin
+  user list | disable NAME | enable NAME | unlock NAME   list or change accounts
+  user role NAME ROLE [--unit U]      change a user's role (and unit); ends their sessions
+  user password NAME                  set a new password, read from stdin; ends their sessions
+  user totp NAME --require|--optional|--reset  the user's second factor
   audit verify                        verify the tamper-evident audit log
   corpus [--reports N] [--seed S] [--truth FILE]  write the synthetic corpus as NDJSON to stdout
 `

@@ -200,14 +200,17 @@ func (m *Main) reindex(ctx context.Context, args []string) int {
 	return exitOK
 }
 
-// userCmd is `portal user add NAME --role ROLE [--unit U]`, reading the
-// password from stdin.
-func (m *Main) userCmd(ctx context.Context, args []string) int {
+// userAdd is `portal user add NAME --role ROLE [--unit U]`, reading the
+// password from stdin. userCmd (users.go) dispatches to it.
+func (m *Main) userAdd(ctx context.Context, args []string) int {
 	if len(args) < 2 || args[0] != "add" {
 		fmt.Fprintln(m.Stderr, "usage: portal user add NAME --role ROLE [--unit U] (password on stdin)")
 		return exitFatal
 	}
 	name := args[1]
+	if err := portal.ValidateUsername(name); err != nil {
+		return m.fail(err)
+	}
 	fs := m.flags("user add")
 	role := fs.String("role", "", "investigator, supervisor, auditor or admin")
 	unit := fs.String("unit", "", "the user's unit")
@@ -218,6 +221,9 @@ func (m *Main) userCmd(ctx context.Context, args []string) int {
 	if !portal.Role(*role).Valid() {
 		fmt.Fprintf(m.Stderr, "portal: --role must be one of investigator, supervisor, auditor, admin\n")
 		return exitFatal
+	}
+	if err := portal.ValidateUnit(*unit); err != nil {
+		return m.fail(err)
 	}
 	pw, err := bufio.NewReader(m.Stdin).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {

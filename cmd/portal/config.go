@@ -21,6 +21,10 @@ type Config struct {
 		IdleTimeout  time.Duration `yaml:"idle_timeout"`
 		Lifetime     time.Duration `yaml:"lifetime"`
 		CookieSecure bool          `yaml:"cookie_secure"`
+		// Key signs session tokens (hex or base64, at least 32 bytes; env
+		// PORTAL_SESSION_KEY). Empty: generated once and kept in the data
+		// directory as session.key. Nodes sharing a store share the key.
+		Key string `yaml:"key"`
 	} `yaml:"session"`
 	Lockout struct {
 		MaxFailures int           `yaml:"max_failures"`

@@ -63,7 +63,8 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 		m.Ready(url)
 	}
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 64 << 10} // a session token is at most 4 KiB; nothing needs a megabyte of headers
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	follow := time.NewTicker(2 * time.Second)
@@ -104,7 +105,7 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 
 // webServer builds the HTTP server from the opened store, index and log.
 func (m *Main) webServer() (*web.Server, error) {
-	key, err := auth.LoadOrCreateKey(filepath.Join(m.DataDir, "session.key"))
+	key, err := m.sessionKey()
 	if err != nil {
 		return nil, err
 	}
@@ -121,4 +122,16 @@ func (m *Main) webServer() (*web.Server, error) {
 		Config: web.Config{Offences: c.Offences, CookieSecure: c.Session.CookieSecure,
 			TrustedProxies: proxies, MaxImportBytes: c.MaxImportBytes},
 	}), nil
+}
+
+// sessionKey is the token key from the configuration (PORTAL_SESSION_KEY
+// wins over session.key), or else the one generated and kept with the data.
+func (m *Main) sessionKey() ([]byte, error) {
+	if k := m.Getenv("PORTAL_SESSION_KEY"); k != "" {
+		return auth.DecodeKey(k)
+	}
+	if m.Config.Session.Key != "" {
+		return auth.DecodeKey(m.Config.Session.Key)
+	}
+	return auth.LoadOrCreateKey(filepath.Join(m.DataDir, "session.key"))
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,13 +22,20 @@ func (s *Server) loginForm(c echo.Context) error {
 // authenticate checks a username, password and TOTP code, applying the rate
 // limit and the lockout, and audits the outcome. It is shared by the log-in
 // form and the token API.
-func (s *Server) authenticate(c echo.Context, username, password, code string) (portal.User, error) {
+//
+// enrol says whether the caller can take the user to the enrolment page
+// (the browser): a user who must use a second factor but has none set up
+// then logs in with the password alone into a session that reaches only
+// the enrolment pages (see totp.go). The token API refuses such a user.
+func (s *Server) authenticate(c echo.Context, username, password, code string, enrol bool) (portal.User, error) {
 	ctx := c.Request().Context()
 	if !s.Limiter.Allow(auth.ClientKey(c.RealIP())) {
 		s.audit(c, "login", []string{"user:" + username}, "rate_limited", "")
 		return portal.User{}, portal.Errorf(portal.ERATELIMIT, "too many log-in attempts from your address; wait a minute")
 	}
-	fail := portal.Errorf(portal.EUNAUTHORIZED, "wrong username, password or code")
+	// One message for every failure, locked accounts included, so that
+	// answers do not tell which usernames exist.
+	fail := portal.Errorf(portal.EUNAUTHORIZED, "wrong username, password or code (after repeated failures an account is locked for a while)")
 	u, err := s.Store.UserByName(ctx, username)
 	if err != nil {
 		if portal.ErrorCode(err) != portal.ENOTFOUND {
@@ -48,21 +56,37 @@ func (s *Server) authenticate(c echo.Context, username, password, code string) (
 	if u.Locked(now) {
 		auth.DummyCheck(password)
 		s.audit(c, "login", []string{"user:" + username}, "failed", "account locked")
-		return u, portal.Errorf(portal.EUNAUTHORIZED, "the account is locked after repeated failed log-ins; ask an administrator or try later")
+		return u, fail
 	}
 	ok, err := auth.CheckPassword(u.PasswordHash, password)
 	if err != nil {
 		return u, err
 	}
-	reason := "wrong password"
-	if ok && (u.TOTPSecret != "" || u.TOTPRequired) {
-		if u.TOTPSecret == "" {
-			ok, reason = false, "second factor required but not enrolled"
-		} else if step, good := auth.CheckTOTP(u.TOTPSecret, code, u.TOTPLastStep, now); good {
-			u.TOTPLastStep = step
-		} else {
+	reason, detail := "wrong password", ""
+	switch {
+	case !ok:
+	case u.TOTPSecret != "":
+		step, good := auth.CheckTOTP(u.TOTPSecret, code, u.TOTPLastStep, now)
+		if good {
+			// Claimed in the store before anything else, so two log-ins
+			// racing with one code cannot both pass.
+			good, err = s.claimTOTPStep(ctx, &u, step)
+			if err != nil {
+				return u, err
+			}
+		}
+		if !good {
 			ok, reason = false, "wrong or reused authenticator code"
 		}
+	case u.TOTPRequired && !enrol:
+		// The password was right: no failure is counted, but no token
+		// either until a second factor is set up in the browser.
+		if err := s.audit(c, "login", []string{"user:" + username}, "failed", "second factor required but not enrolled"); err != nil {
+			return u, err
+		}
+		return u, portal.Errorf(portal.EUNAUTHORIZED, "a second factor is required: log in with a browser once to set up your authenticator")
+	case u.TOTPRequired:
+		detail = "second factor enrolment due"
 	}
 	if !ok {
 		locked := s.Lockout.RecordFailure(&u, now)
@@ -82,7 +106,7 @@ func (s *Server) authenticate(c echo.Context, username, password, code string) (
 		return u, err
 	}
 	c.Set(sessionKey, &Session{User: u})
-	if err := s.audit(c, "login", []string{"user:" + username}, "ok", ""); err != nil {
+	if err := s.audit(c, "login", []string{"user:" + username}, "ok", detail); err != nil {
 		return u, err
 	}
 	return u, nil
@@ -95,7 +119,7 @@ func (s *Server) login(c echo.Context) error {
 		page.Error = "Please confirm that you understand your use is monitored and audited."
 		return render(c, http.StatusBadRequest, views.Login(page))
 	}
-	u, err := s.authenticate(c, username, c.FormValue("password"), c.FormValue("totp"))
+	u, err := s.authenticate(c, username, c.FormValue("password"), c.FormValue("totp"), true)
 	if err != nil {
 		switch portal.ErrorCode(err) {
 		case portal.EUNAUTHORIZED, portal.ERATELIMIT:
@@ -104,11 +128,14 @@ func (s *Server) login(c echo.Context) error {
 		}
 		return err
 	}
-	token, exp, err := s.Tokens.Issue(u, s.Now(), "")
+	token, exp, err := s.issue(u)
 	if err != nil {
 		return err
 	}
 	s.setSessionCookie(c, token, exp)
+	if enrolmentDue(u) {
+		return c.Redirect(http.StatusSeeOther, "/security/totp")
+	}
 	return c.Redirect(http.StatusSeeOther, "/purpose?next=/search")
 }
 
@@ -138,7 +165,7 @@ func (s *Server) setPurpose(c echo.Context) error {
 	sess := sessionOf(c)
 	purpose := strings.TrimSpace(c.FormValue("purpose"))
 	next := safeNext(c.FormValue("next"))
-	if purpose == "" || len(purpose) > 200 {
+	if purpose == "" || auth.ValidatePurpose(purpose) != nil {
 		return render(c, http.StatusBadRequest, views.Purpose(views.PurposePage{Nav: s.nav(c), Next: next,
 			Purpose: purpose, Error: "Give an operation name or case reference (up to 200 characters)."}))
 	}
@@ -175,13 +202,32 @@ func (s *Server) apiToken(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return portal.Errorf(portal.EINVALID, "send {\"username\", \"password\"} as JSON")
 	}
-	u, err := s.authenticate(c, strings.TrimSpace(req.Username), req.Password, req.TOTP)
+	u, err := s.authenticate(c, strings.TrimSpace(req.Username), req.Password, req.TOTP, false)
 	if err != nil {
 		return err
 	}
-	token, exp, err := s.Tokens.Issue(u, s.Now(), "")
+	token, exp, err := s.issue(u)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"token": token, "expires_at": exp.UTC()})
+}
+
+// issue starts a session for u. Tokens carry whole seconds, and a session
+// that began in the same second as the user's NotBefore (a log-out or an
+// admin's change a moment ago) would be void at once; so such a log-in
+// waits for the next second, at most one.
+func (s *Server) issue(u portal.User) (string, time.Time, error) {
+	now := s.Now()
+	if !u.NotBefore.IsZero() && now.Truncate(time.Second).Before(u.NotBefore) {
+		wait := u.NotBefore.Truncate(time.Second).Add(time.Second).Sub(now)
+		if wait > time.Second {
+			// NotBefore lies in the future (clock skew between nodes):
+			// the session could not start anyway.
+			return "", time.Time{}, portal.Errorf(portal.EUNAUTHORIZED, "the session could not start; try again in a moment")
+		}
+		time.Sleep(wait)
+		now = s.Now()
+	}
+	return s.Tokens.Issue(u, now, "")
 }

@@ -83,6 +83,11 @@ func New(s *Server) *Server {
 	e.Use(middleware.RequestID())
 	e.Use(s.recoverer)
 	e.Use(securityHeaders)
+	// Every request body is capped; only the import takes more, up to
+	// MaxImportBytes (apiImport).
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: func(c echo.Context) bool {
+		return c.Request().Method == http.MethodPost && c.Path() == "/api/v1/reports"
+	}}))
 	s.Echo = e
 	s.routes()
 	return s
@@ -102,6 +107,19 @@ func (s *Server) routes() {
 	pages.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/search") }, s.session)
 	pages.GET("/search", s.searchPage, s.session, s.require(portal.PermReadReports), s.purpose)
 	pages.GET("/reports/:id", s.reportPage, s.session, s.require(portal.PermReadReports), s.purpose)
+	// A second factor (totp.go): every signed-in user, no purpose needed.
+	pages.GET("/security", s.securityPage, s.session)
+	pages.GET("/security/totp", s.totpForm, s.session)
+	pages.GET("/security/totp/qr.png", s.totpQR, s.session)
+	pages.POST("/security/totp", s.totpConfirm, s.session)
+	// User administration (users.go).
+	admin := []echo.MiddlewareFunc{s.session, s.require(portal.PermManageUsers)}
+	pages.GET("/users", s.usersPage, admin...)
+	pages.POST("/users", s.createUser, admin...)
+	pages.GET("/users/:name", s.userPage, admin...)
+	for _, change := range []string{"disable", "enable", "role", "unlock", "totp", "totp-reset", "password"} {
+		pages.POST("/users/:name/"+change, s.changeUser(change), admin...)
+	}
 
 	api := e.Group("/api/v1")
 	api.POST("/auth/token", s.apiToken, middleware.BodyLimit("64K"))

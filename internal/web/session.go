@@ -49,6 +49,10 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 				return portal.Errorf(portal.EUNAUTHORIZED, "use Authorization: Bearer TOKEN")
 			}
 			token, api = strings.TrimSpace(t), true
+		} else if isAPI(c) {
+			// The API takes bearer tokens only: a cookie is sent by the
+			// browser on its own, and API calls carry no CSRF token.
+			return portal.Errorf(portal.EUNAUTHORIZED, "send Authorization: Bearer TOKEN (from POST /api/v1/auth/token)")
 		} else if ck, err := c.Cookie(s.cookieName()); err == nil {
 			token = ck.Value
 		}
@@ -72,13 +76,27 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 		sess := &Session{User: u, Claims: claims, API: api, Purpose: claims.Purpose}
 		if api {
 			sess.Purpose = strings.TrimSpace(c.Request().Header.Get("X-Purpose"))
+			if err := auth.ValidatePurpose(sess.Purpose); err != nil {
+				return err
+			}
 		} else if err := s.slide(c, claims); err != nil {
 			return err
 		}
 		c.Set(sessionKey, sess)
+		if enrolmentDue(u) && !enrolmentRoutes[c.Request().Method+" "+c.Path()] {
+			// A second factor is required but not yet set up: the session
+			// (begun with the password alone) reaches only the enrolment
+			// pages and log-out. See totp.go.
+			if api {
+				return portal.Errorf(portal.EFORBIDDEN, "set up your authenticator in the browser first")
+			}
+			return c.Redirect(http.StatusSeeOther, "/security/totp")
+		}
 		return next(c)
 	}
 }
+
+func isAPI(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }
 
 // slide renews the browser cookie as the user works, so the idle timeout
 // counts from the last request; the absolute lifetime still holds.
@@ -130,8 +148,8 @@ func (s *Server) purpose(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		sess := sessionOf(c)
 		if sess.Purpose != "" {
-			if len(sess.Purpose) > 200 {
-				return portal.Errorf(portal.EINVALID, "the purpose of access is longer than 200 characters")
+			if err := auth.ValidatePurpose(sess.Purpose); err != nil {
+				return err
 			}
 			return next(c)
 		}
