@@ -177,3 +177,28 @@ func TestUsers(t *testing.T) {
 		}
 	})
 }
+
+func TestTOTPStepOnlyMovesForward(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		u, err := st.CreateUser(ctx, portal.User{Username: "tess", Role: portal.RoleInvestigator, PasswordHash: "h"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := st.ClaimTOTPStep(ctx, u.ID, 100); !ok || err != nil {
+			t.Fatalf("first claim: %v %v", ok, err)
+		}
+		if ok, _ := st.ClaimTOTPStep(ctx, u.ID, 100); ok {
+			t.Fatal("the same step was claimed twice")
+		}
+		// A stale copy of the user written back does not rewind the step.
+		u.TOTPLastStep = 50
+		if err := st.UpdateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := st.UserByName(ctx, "tess")
+		if got.TOTPLastStep != 100 {
+			t.Fatalf("step rewound to %d", got.TOTPLastStep)
+		}
+	})
+}

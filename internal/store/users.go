@@ -66,9 +66,10 @@ func (s *Store) CreateUser(ctx context.Context, u portal.User) (portal.User, err
 // UpdateUser writes every field of an existing user.
 func (s *Store) UpdateUser(ctx context.Context, u portal.User) error {
 	res, err := s.db.ExecContext(ctx, s.Rebind(`UPDATE users SET role = ?, unit = ?, password_hash = ?,
-		totp_secret = ?, totp_required = ?, totp_last_step = ?, disabled = ?, failed_logins = ?,
+		totp_secret = ?, totp_required = ?,
+		totp_last_step = CASE WHEN totp_last_step > ? THEN totp_last_step ELSE ? END, disabled = ?, failed_logins = ?,
 		last_failure = ?, locked_until = ?, not_before = ?, updated_at = ? WHERE id = ?`),
-		string(u.Role), u.Unit, u.PasswordHash, u.TOTPSecret, boolInt(u.TOTPRequired), u.TOTPLastStep,
+		string(u.Role), u.Unit, u.PasswordHash, u.TOTPSecret, boolInt(u.TOTPRequired), u.TOTPLastStep, u.TOTPLastStep,
 		boolInt(u.Disabled), u.FailedLogins, formatTime(u.LastFailure), formatTime(u.LockedUntil),
 		formatTime(u.NotBefore), formatTime(s.now()), u.ID)
 	if err != nil {
@@ -78,6 +79,21 @@ func (s *Store) UpdateUser(ctx context.Context, u portal.User) error {
 		return portal.Errorf(portal.ENOTFOUND, "user %s not found", u.Username)
 	}
 	return nil
+}
+
+// ClaimTOTPStep records step as the user's last accepted TOTP step, unless a
+// step as late is already recorded: the conditional update is what makes
+// "each code accepted once" hold across concurrent log-ins and nodes.
+func (s *Store) ClaimTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.Rebind(`UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`), step, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("store: claim totp step for user %d: %w", userID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: claim totp step for user %d: %w", userID, err)
+	}
+	return n == 1, nil
 }
 
 // UserByName returns a user, or an ENOTFOUND error.

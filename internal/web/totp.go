@@ -191,22 +191,13 @@ func (s *Server) totpConfirm(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/security?done=totp")
 }
 
-// claimTOTPStep records step as u's last accepted TOTP step, unless a step
+// claimTOTPStep records step as u's last accepted TOTP step unless a step
 // as late was already recorded (by a log-in racing with this one, on this
-// node or another): then the code has been used and ok is false. The
-// conditional UPDATE is what makes "each code accepted once" hold.
+// node or another): then the code has been used and ok is false.
 func (s *Server) claimTOTPStep(ctx context.Context, u *portal.User, step int64) (ok bool, err error) {
-	res, err := s.Store.DB().ExecContext(ctx,
-		s.Store.Rebind(`UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`), step, u.ID, step)
-	if err != nil {
-		return false, fmt.Errorf("claim totp step for %s: %w", u.Username, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return false, fmt.Errorf("claim totp step for %s: %w", u.Username, err)
-	}
-	if n == 1 {
+	ok, err = s.Store.ClaimTOTPStep(ctx, u.ID, step)
+	if ok {
 		u.TOTPLastStep = step
 	}
-	return n == 1, nil
+	return ok, err
 }
