@@ -125,7 +125,7 @@ func (l *Log) appendBatch(ctx context.Context, entries []portal.AuditEntry) ([]p
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	err := l.inTx(ctx, func(tx *sql.Tx) error {
+	err := l.st.InTx(ctx, func(tx *sql.Tx) error {
 		if l.pg {
 			// Appenders on other nodes wait here; readers do not.
 			if _, err := tx.ExecContext(ctx, `LOCK TABLE audit_entries IN EXCLUSIVE MODE`); err != nil {
@@ -276,22 +276,4 @@ func (l *Log) Size(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("audit: size: %w", err)
 	}
 	return n, nil
-}
-
-// inTx runs fn in a transaction and commits it, or rolls back on error.
-// SQLite transactions of the store begin IMMEDIATE, so they hold the write
-// lock from the start and appends from other processes wait.
-func (l *Log) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := l.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }

@@ -28,7 +28,7 @@ type Checkpoint struct {
 // sign over a log that does not: that would bless a rewritten history.
 func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	var cp Checkpoint
-	err := l.inTx(ctx, func(tx *sql.Tx) error {
+	err := l.st.InTx(ctx, func(tx *sql.Tx) error {
 		if l.pg {
 			// Keeps appends out while size and hashes are read; readers pass.
 			if _, err := tx.ExecContext(ctx, `LOCK TABLE audit_entries IN SHARE MODE`); err != nil {

@@ -38,7 +38,7 @@ type UpsertResult struct {
 func (s *Store) UpsertReports(ctx context.Context, reports []portal.Report) ([]UpsertResult, error) {
 	results := make([]UpsertResult, 0, len(reports))
 	now := formatTime(s.now())
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
 		if s.dialect.lockOutbox != "" {
 			if _, err := tx.ExecContext(ctx, s.dialect.lockOutbox); err != nil {
 				return fmt.Errorf("lock outbox: %w", err)

@@ -105,8 +105,11 @@ func (s *Store) Rebind(q string) string { return s.dialect.rebind(q) }
 // SetClock replaces the store's clock; tests use it.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-// inTx runs fn in a transaction and commits it, or rolls back on error.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// InTx runs fn in a transaction and commits it, or rolls back on error.
+// On SQLite the transaction begins IMMEDIATE, holding the write lock from
+// the start, so writers from other processes wait rather than fail midway.
+// Packages that own tables of their own (the audit log) use it too.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
