@@ -164,7 +164,6 @@ func TestPhraseRecallAgainstScan(t *testing.T) {
 	t.Logf("%d phrases checked against a scan of %d reports (%d compared exactly)", checked, len(docs), exact)
 }
 
-
 // TestQueryFormsOnCorpus compares structured query forms with a brute-force
 // filter over a generated corpus.
 func TestQueryFormsOnCorpus(t *testing.T) {
