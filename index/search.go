@@ -212,9 +212,12 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits)),
 		AlsoSearched: parsed.AlsoSearched, Notes: parsed.Notes}
 	for _, h := range res.Hits {
-		hl := h.Fragments
-		if hl == nil {
-			hl = map[string][]string{}
+		hl := map[string][]string{}
+		for f, frags := range h.Fragments {
+			frags = slices.DeleteFunc(frags, func(s string) bool { return strings.TrimSpace(s) == "" })
+			if len(frags) > 0 {
+				hl[f] = frags
+			}
 		}
 		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score, Highlights: hl})
 	}
@@ -228,6 +231,9 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			vals := []FacetValue{}
 			if fr != nil && fr.Terms != nil {
 				for _, t := range fr.Terms.Terms() {
+					if t.Term == "" {
+						continue // a report without the field
+					}
 					vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
 				}
 			}

@@ -129,6 +129,20 @@ func (s *Synonyms) others(g, m int) []synonym {
 	return out
 }
 
+// Groups lists the groups as written in the file.
+func (s *Synonyms) Groups() [][]string {
+	if s == nil {
+		return nil
+	}
+	out := make([][]string, len(s.groups))
+	for i, g := range s.groups {
+		for _, m := range g {
+			out[i] = append(out[i], m.text)
+		}
+	}
+	return out
+}
+
 // Len is the number of groups.
 func (s *Synonyms) Len() int {
 	if s == nil {

@@ -174,6 +174,9 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.loadSynonyms(); err != nil {
+		return err
+	}
 	m.Indexer = indexer.New(m.Store, m.Index, m.Log)
 	return nil
 }
