@@ -45,3 +45,7 @@ faults: build ## crash tests: SIGKILL an import half way, then check store and i
 
 clean:
 	rm -rf bin
+
+.PHONY: bench-search
+bench-search: ## search latency: Bleve vs SQLite FTS5 vs a scan over generated reports (N=100000 by default; N=1000000 takes long)
+	PORTAL_BENCH_SEARCH=$${N:-100000} $(GO) test -count=1 -run '^TestSearchBenchmark$$' -v -timeout 180m ./index/

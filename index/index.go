@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -23,8 +24,13 @@ import (
 
 // Index is an open search index. Its methods are safe for concurrent use.
 type Index struct {
-	bleve bleve.Index
-	path  string
+	bleve    bleve.Index
+	path     string
+	synonyms atomic.Pointer[Synonyms]
+	// applied counts batches applied, so caches of field values know when
+	// they are stale.
+	applied atomic.Int64
+	kwCache atomic.Pointer[kwCache]
 }
 
 // Field names in the index.
@@ -43,6 +49,7 @@ const (
 	FieldLocation     = "location"
 	FieldVictimAge    = "victim_age"
 	FieldVersion      = "version"
+	FieldCreatedAt    = "created_at" // when the store first saw the report
 )
 
 // TextFields are the free-text fields a plain query searches.
@@ -54,7 +61,7 @@ var seqKey = []byte("portal.change_seq")
 
 // mappingVersion changes whenever the mapping below changes, so that an
 // index built with an older mapping is rebuilt rather than half-used.
-const mappingVersion = "2"
+const mappingVersion = "3" // 2: no doc values or _all on text; 3: created_at, for saved-search alerts
 
 var mappingKey = []byte("portal.mapping_version")
 
@@ -140,6 +147,7 @@ func newMapping() mapping.IndexMapping {
 	}
 	doc.AddFieldMappingsAt(FieldOccurredAt, date)
 	doc.AddFieldMappingsAt(FieldReportedAt, date)
+	doc.AddFieldMappingsAt(FieldCreatedAt, date)
 	doc.AddFieldMappingsAt(FieldHour, num)
 	doc.AddFieldMappingsAt(FieldVictimAge, num)
 	doc.AddFieldMappingsAt(FieldVersion, num)
@@ -166,6 +174,7 @@ type document struct {
 	Restricted   bool       `json:"restricted"`
 	OccurredAt   time.Time  `json:"occurred_at"`
 	ReportedAt   *time.Time `json:"reported_at,omitempty"`
+	CreatedAt    *time.Time `json:"created_at,omitempty"`
 	Hour         float64    `json:"hour"`
 	Year         string     `json:"year"`
 	Location     []float64  `json:"location,omitempty"` // [lon, lat], GeoJSON order
@@ -180,6 +189,10 @@ func toDocument(r *portal.Report) document {
 		OccurredAt: r.OccurredAt.UTC(), ReportedAt: r.ReportedAt,
 		Hour: float64(r.OccurredAt.UTC().Hour()), Year: r.OccurredAt.UTC().Format("2006"),
 		Version: float64(r.Version),
+	}
+	if !r.CreatedAt.IsZero() {
+		t := r.CreatedAt.UTC()
+		d.CreatedAt = &t
 	}
 	if r.HasLocation() {
 		d.Location = []float64{*r.Lon, *r.Lat}
@@ -219,6 +232,7 @@ func (x *Index) Apply(ctx context.Context, reports []portal.Report, deleted []st
 	if err := x.bleve.Batch(b); err != nil {
 		return fmt.Errorf("index: apply batch to %d: %w", seq, err)
 	}
+	x.applied.Add(1)
 	if durable {
 		if err := <-persisted; err != nil {
 			return fmt.Errorf("index: persist batch to %d: %w", seq, err)

@@ -2,10 +2,17 @@ package index
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/investigation-portal/portal/internal/portal"
 )
 
 // Viewer says which restricted reports a search may see: those of its unit,
@@ -15,12 +22,48 @@ type Viewer struct {
 	All  bool
 }
 
+// Filters narrow a search beyond its query text; the search form's fields.
+// Values within one list are alternatives; the lists must all hold.
+type Filters struct {
+	Offences      []string
+	Boroughs      []string
+	LocationTypes []string
+	Years         []string
+	// From and To bound occurred_at: From inclusive, To exclusive.
+	From, To time.Time
+	// HourFrom..HourTo (inclusive, 0-23) wraps midnight when HourFrom > HourTo.
+	HourFrom, HourTo *int
+	Near             *Near
+	// CreatedAfter keeps reports first stored after this time (saved-search
+	// alerts).
+	CreatedAfter time.Time
+}
+
+// Near is a geographic radius.
+type Near struct{ Lat, Lon, Km float64 }
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+)
+
 // Request is a search.
 type Request struct {
-	Query  string
-	Limit  int
-	Offset int
-	Viewer Viewer
+	Query   string
+	Filters Filters
+	Sort    string // SortRelevance (default), SortNewest, SortOldest
+	Limit   int
+	Offset  int
+	// After is the Next cursor of the previous page: paging with it costs
+	// the same however deep it goes, unlike Offset.
+	After string
+	// Facets asks for counts by offence, borough, year and location type.
+	Facets bool
+	// NoHighlight skips fragments (counts, exports of ids).
+	NoHighlight bool
+	Viewer      Viewer
 }
 
 // Hit is one matching report.
@@ -30,44 +73,267 @@ type Hit struct {
 	Highlights map[string][]string `json:"highlights"`
 }
 
+// FacetValue is one value of a facet with the number of matching reports.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
 // Result is the answer to a search, in the contract's JSON shape.
 type Result struct {
-	Total int   `json:"total"`
-	Hits  []Hit `json:"hits"`
+	Total        int                     `json:"total"`
+	Hits         []Hit                   `json:"hits"`
+	Facets       map[string][]FacetValue `json:"facets,omitempty"`
+	AlsoSearched []string                `json:"also_searched,omitempty"`
+	Notes        []string                `json:"notes,omitempty"`
+	// Next is the cursor for the following page, empty on the last.
+	Next string `json:"next,omitempty"`
 }
 
 // MaxLimit caps a page of hits.
 const MaxLimit = 1000
 
+// FacetFields are the fields counted for facets, in display order.
+var FacetFields = []string{FieldOffence, FieldBorough, FieldYear, FieldLocationType}
+
+// SetSynonyms replaces the synonyms applied to queries; safe while searches
+// run.
+func (x *Index) SetSynonyms(s *Synonyms) { x.synonyms.Store(s) }
+
+// Synonyms returns the synonyms in use.
+func (x *Index) Synonyms() *Synonyms { return x.synonyms.Load() }
+
+// Parser returns the query parser for this index: its synonyms, and keyword
+// values matched regardless of case and spacing.
+func (x *Index) Parser() *Parser {
+	return &Parser{Synonyms: x.synonyms.Load(), Resolve: x.resolveKeyword}
+}
+
+// resolveKeyword finds the indexed value of a keyword field that equals v
+// ignoring case and the difference between spaces, hyphens and
+// underscores ("indecent exposure" → indecent_exposure).
+func (x *Index) resolveKeyword(field, v string) string {
+	norm := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == ' ' || r == '-' {
+				return '_'
+			}
+			return r
+		}, strings.ToLower(s))
+	}
+	want := norm(v)
+	for _, val := range x.keywordValues(field) {
+		if norm(val) == want {
+			return val
+		}
+	}
+	return v
+}
+
+// keywordValues lists a keyword field's distinct values (they are few:
+// boroughs, offences, place types), cached until the index changes.
+func (x *Index) keywordValues(field string) []string {
+	cache := x.kwCache.Load()
+	if cache != nil && cache.seq == x.applied.Load() {
+		if vs, ok := cache.values[field]; ok {
+			return vs
+		}
+	}
+	var vals []string
+	if d, err := x.bleve.FieldDict(field); err == nil {
+		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
+			vals = append(vals, e.Term)
+		}
+		d.Close()
+	}
+	next := &kwCache{seq: x.applied.Load(), values: map[string][]string{field: vals}}
+	if cache != nil && cache.seq == next.seq {
+		for k, v := range cache.values {
+			if k != field {
+				next.values[k] = v
+			}
+		}
+	}
+	x.kwCache.Store(next)
+	return vals
+}
+
+type kwCache struct {
+	seq    int64
+	values map[string][]string
+}
+
 // Search runs a request. Restricted reports outside the viewer's unit are
-// filtered inside the query, so they never count, match or highlight.
+// filtered inside the query, so they never count, match, facet or
+// highlight.
 func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
-	q, err := ParseQuery(r.Query)
+	parsed, err := x.Parser().Parse(r.Query)
 	if err != nil {
 		return nil, err
 	}
+	q := visible(withFilters(parsed.Query, r.Filters, x.resolveKeyword), r.Viewer)
 	limit := r.Limit
 	if limit <= 0 {
 		limit = 10
 	}
 	limit = min(limit, MaxLimit)
-	req := bleve.NewSearchRequestOptions(visible(q, r.Viewer), limit, max(r.Offset, 0), false)
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	req.Highlight.Fields = TextFields
-	req.SortBy([]string{"-_score", "_id"})
+	req := bleve.NewSearchRequestOptions(q, limit, max(r.Offset, 0), false)
+	if !r.NoHighlight {
+		req.Highlight = bleve.NewHighlightWithStyle("html")
+		req.Highlight.Fields = TextFields
+	}
+	switch r.Sort {
+	case "", SortRelevance:
+		req.SortBy([]string{"-_score", "_id"})
+	case SortNewest:
+		req.SortBy([]string{"-" + FieldOccurredAt, "_id"})
+	case SortOldest:
+		req.SortBy([]string{FieldOccurredAt, "_id"})
+	default:
+		return nil, portal.Errorf(portal.EINVALID, "sort must be relevance, newest or oldest, not %q", r.Sort)
+	}
+	if r.After != "" {
+		after, err := decodeCursor(r.After, r.Sort)
+		if err != nil {
+			return nil, err
+		}
+		req.From = 0
+		req.SearchAfter = after
+	}
+	if r.Facets {
+		for _, f := range FacetFields {
+			req.AddFacet(f, bleve.NewFacetRequest(f, 50))
+		}
+	}
 	res, err := x.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", r.Query, err)
 	}
-	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits))}
+	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits)),
+		AlsoSearched: parsed.AlsoSearched, Notes: parsed.Notes}
 	for _, h := range res.Hits {
-		hl := h.Fragments
-		if hl == nil {
-			hl = map[string][]string{}
+		hl := map[string][]string{}
+		for f, frags := range h.Fragments {
+			frags = slices.DeleteFunc(frags, func(s string) bool { return strings.TrimSpace(s) == "" })
+			if len(frags) > 0 {
+				hl[f] = frags
+			}
 		}
 		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score, Highlights: hl})
 	}
+	if n := len(res.Hits); n == limit && n > 0 && (r.After != "" || r.Offset+n < out.Total) {
+		out.Next = encodeCursor(r.Sort, res.Hits[n-1].Sort)
+	}
+	if r.Facets {
+		out.Facets = map[string][]FacetValue{}
+		for _, f := range FacetFields {
+			fr := res.Facets[f]
+			vals := []FacetValue{}
+			if fr != nil && fr.Terms != nil {
+				for _, t := range fr.Terms.Terms() {
+					if t.Term == "" {
+						continue // a report without the field
+					}
+					vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
+				}
+			}
+			if f == FieldYear {
+				slices.SortFunc(vals, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
+			}
+			out.Facets[f] = vals
+		}
+	}
 	return out, nil
+}
+
+// CountMatches returns how many reports a request matches, without hits.
+func (x *Index) CountMatches(ctx context.Context, r Request) (int, error) {
+	r.Limit, r.Offset, r.After, r.Facets, r.NoHighlight = 0, 0, "", false, true
+	parsed, err := x.Parser().Parse(r.Query)
+	if err != nil {
+		return 0, err
+	}
+	q := visible(withFilters(parsed.Query, r.Filters, x.resolveKeyword), r.Viewer)
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	res, err := x.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("index: count %q: %w", r.Query, err)
+	}
+	return int(res.Total), nil
+}
+
+type cursor struct {
+	Sort  string   `json:"s"`
+	After []string `json:"a"`
+}
+
+func encodeCursor(sort string, after []string) string {
+	b, _ := json.Marshal(cursor{Sort: sort, After: after})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s, sort string) ([]string, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		err = json.Unmarshal(b, &c)
+	}
+	if err != nil || len(c.After) != 2 {
+		return nil, portal.Errorf(portal.EINVALID, "the page cursor is not one this server gave out")
+	}
+	if c.Sort != sort {
+		return nil, portal.Errorf(portal.EINVALID, "the page cursor belongs to another sort order; start again from the first page")
+	}
+	return c.After, nil
+}
+
+// withFilters adds the form's filters to q.
+func withFilters(q query.Query, f Filters, resolve func(field, v string) string) query.Query {
+	parts := []query.Query{q}
+	oneOf := func(field string, vals []string) {
+		var qs []query.Query
+		for _, v := range vals {
+			if v = strings.TrimSpace(v); v == "" {
+				continue
+			}
+			if resolve != nil {
+				v = resolve(field, v)
+			}
+			t := bleve.NewTermQuery(v)
+			t.SetField(field)
+			qs = append(qs, t)
+		}
+		if len(qs) > 0 {
+			parts = append(parts, bleve.NewDisjunctionQuery(qs...))
+		}
+	}
+	oneOf(FieldOffence, f.Offences)
+	oneOf(FieldBorough, f.Boroughs)
+	oneOf(FieldLocationType, f.LocationTypes)
+	oneOf(FieldYear, f.Years)
+	if !f.From.IsZero() || !f.To.IsZero() {
+		parts = append(parts, dateQuery(FieldOccurredAt, f.From, f.To))
+	}
+	if f.HourFrom != nil || f.HourTo != nil {
+		lo, hi := 0, 23
+		if f.HourFrom != nil {
+			lo = *f.HourFrom
+		}
+		if f.HourTo != nil {
+			hi = *f.HourTo
+		}
+		parts = append(parts, HourRange(lo, hi))
+	}
+	if f.Near != nil {
+		parts = append(parts, NearQuery(f.Near.Lat, f.Near.Lon, f.Near.Km))
+	}
+	if !f.CreatedAfter.IsZero() {
+		parts = append(parts, dateQuery(FieldCreatedAt, f.CreatedAfter.Add(time.Microsecond), time.Time{}))
+	}
+	if len(parts) == 1 {
+		return q
+	}
+	return bleve.NewConjunctionQuery(parts...)
 }
 
 // visible restricts q to what the viewer may see.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/portal"
 )
 
@@ -34,28 +33,6 @@ type PurposePage struct {
 	Next    string
 	Purpose string
 	Error   string
-}
-
-// SearchPage is the search form and its results.
-type SearchPage struct {
-	Nav     Nav
-	Query   string
-	Error   string
-	Result  *index.Result
-	Reports map[string]portal.Report // the hits' reports, for their headlines
-	Offset  int
-	Limit   int
-}
-
-// HasPrev and HasNext drive the paging links.
-func (p SearchPage) HasPrev() bool { return p.Offset > 0 }
-func (p SearchPage) HasNext() bool {
-	return p.Result != nil && p.Offset+len(p.Result.Hits) < p.Result.Total
-}
-
-// PageURL links to the page of results starting at offset.
-func (p SearchPage) PageURL(offset int) string {
-	return fmt.Sprintf("/search?q=%s&offset=%d", urlQuery(p.Query), max(offset, 0))
 }
 
 // ReportPage is one report.

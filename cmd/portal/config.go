@@ -37,6 +37,9 @@ type Config struct {
 	} `yaml:"login_rate"`
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	MaxImportBytes int64    `yaml:"max_import_bytes"`
+	// Synonyms is the synonym file applied to searches; empty means
+	// configs/synonyms.txt when present.
+	Synonyms string `yaml:"synonyms"`
 }
 
 // defaultConfig holds the values used when no file sets them; they match

@@ -202,3 +202,35 @@ func TestTOTPStepOnlyMovesForward(t *testing.T) {
 		}
 	})
 }
+
+func TestSavedSearches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		clock := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
+		st.SetClock(func() time.Time { return clock })
+		ss, err := st.SaveSearch(ctx, store.SavedSearch{Username: "ivy", Name: "minicab", Params: "q=minicab"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.SaveSearch(ctx, store.SavedSearch{Username: "ivy", Name: "minicab", Params: "q=taxi"}); portal.ErrorCode(err) != portal.ECONFLICT {
+			t.Fatalf("duplicate name: %v", err)
+		}
+		if _, err := st.SavedSearch(ctx, "olly", ss.ID); portal.ErrorCode(err) != portal.ENOTFOUND {
+			t.Fatalf("another user's saved search: %v", err)
+		}
+		clock = clock.Add(time.Hour)
+		if err := st.MarkSearchViewed(ctx, "ivy", ss.ID); err != nil {
+			t.Fatal(err)
+		}
+		list, err := st.SavedSearches(ctx, "ivy")
+		if err != nil || len(list) != 1 || !list[0].LastViewedAt.Equal(clock) || list[0].Params != "q=minicab" {
+			t.Fatalf("list: %+v %v", list, err)
+		}
+		if err := st.DeleteSavedSearch(ctx, "olly", ss.ID); portal.ErrorCode(err) != portal.ENOTFOUND {
+			t.Fatalf("delete another's: %v", err)
+		}
+		if err := st.DeleteSavedSearch(ctx, "ivy", ss.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

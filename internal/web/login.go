@@ -136,7 +136,7 @@ func (s *Server) login(c echo.Context) error {
 	if enrolmentDue(u) {
 		return c.Redirect(http.StatusSeeOther, "/security/totp")
 	}
-	return c.Redirect(http.StatusSeeOther, "/purpose?next=/search")
+	return c.Redirect(http.StatusSeeOther, "/purpose?next="+urlQueryEscape(homeFor(u.Role)))
 }
 
 func (s *Server) logout(c echo.Context) error {
@@ -230,4 +230,18 @@ func (s *Server) issue(u portal.User) (string, time.Time, error) {
 		now = s.Now()
 	}
 	return s.Tokens.Issue(u, now, "")
+}
+
+// homeFor is where each role starts: investigators and supervisors at the
+// search, auditors at the audit log, admins at the users.
+func homeFor(r portal.Role) string {
+	switch {
+	case r.Can(portal.PermReadReports):
+		return "/search"
+	case r.Can(portal.PermAudit):
+		return "/audit"
+	case r.Can(portal.PermManageUsers):
+		return "/users"
+	}
+	return "/security"
 }

@@ -77,64 +77,6 @@ func extraFields(r portal.Report) []views.Field {
 
 func isString(v any) bool { _, ok := v.(string); return ok }
 
-// search runs a search for the session and audits it with the ids shown.
-func (s *Server) search(c echo.Context) (*index.Result, map[string]portal.Report, index.Request, error) {
-	req := index.Request{Query: c.QueryParam("q"), Viewer: viewer(sessionOf(c))}
-	var err error
-	if req.Limit, err = intParam(c, "limit", 10); err != nil {
-		return nil, nil, req, err
-	}
-	if req.Offset, err = intParam(c, "offset", 0); err != nil {
-		return nil, nil, req, err
-	}
-	res, err := s.Index.Search(c.Request().Context(), req)
-	if err != nil {
-		return nil, nil, req, err
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	reports, err := s.Store.Reports(c.Request().Context(), ids)
-	if err != nil {
-		return nil, nil, req, err
-	}
-	detail := fmt.Sprintf("q=%q limit=%d offset=%d hits=%d", req.Query, req.Limit, req.Offset, res.Total)
-	objs := make([]string, len(ids))
-	for i, id := range ids {
-		objs[i] = "report:" + id
-	}
-	if err := s.audit(c, "search", objs, "ok", detail); err != nil {
-		return nil, nil, req, err
-	}
-	return res, reports, req, nil
-}
-
-func (s *Server) searchPage(c echo.Context) error {
-	page := views.SearchPage{Nav: s.nav(c), Query: c.QueryParam("q"), Limit: 10}
-	if page.Query == "" && c.QueryParam("offset") == "" {
-		return render(c, http.StatusOK, views.Search(page))
-	}
-	res, reports, req, err := s.search(c)
-	if portal.ErrorCode(err) == portal.EINVALID {
-		page.Error = portal.ErrorMessage(err)
-		return render(c, http.StatusBadRequest, views.Search(page))
-	}
-	if err != nil {
-		return err
-	}
-	page.Result, page.Reports, page.Offset, page.Limit = res, reports, req.Offset, max(req.Limit, 1)
-	return render(c, http.StatusOK, views.Search(page))
-}
-
-func (s *Server) apiSearch(c echo.Context) error {
-	res, _, _, err := s.search(c)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, res)
-}
-
 func intParam(c echo.Context, name string, def int) (int, error) {
 	v := c.QueryParam(name)
 	if v == "" {

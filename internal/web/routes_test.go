@@ -93,10 +93,19 @@ var routeTable = map[string]routeCase{
 	"POST /logout":  {path: "/logout", want: page(303, allRoles...)},
 	"GET /purpose":  {path: "/purpose", want: page(200, allRoles...)},
 	"POST /purpose": {path: "/purpose", form: url.Values{"purpose": {"Op Table"}}, want: page(303, allRoles...)},
-	"GET /":         {path: "/", want: page(303, allRoles...)},
+	// Readers get their home page (saved searches); other roles are sent to theirs.
+	"GET /": {path: "/", want: expect{role: map[portal.Role]int{investigator: 200, supervisor: 200, auditor: 303, admin: 303}, anon: 303}},
 
 	"GET /search":      {path: "/search?q=hand", want: page(200, investigator, supervisor)},
 	"GET /reports/:id": {path: "/reports/R1", want: page(200, investigator, supervisor)},
+
+	"GET /search/help":          {path: "/search/help", want: page(200, investigator, supervisor)},
+	"GET /search/export.csv":    {path: "/search/export.csv?q=hand", want: page(200, investigator, supervisor)},
+	"GET /api/v1/search/export": {path: "/api/v1/search/export?q=hand", want: api(200, investigator, supervisor)},
+	"GET /saved":                {path: "/saved", want: page(200, investigator, supervisor)},
+	"POST /saved":               {path: "/saved", form: url.Values{"name": {"Hands"}, "q": {"hand"}}, want: page(303, investigator, supervisor)},
+	"GET /saved/:id":            {path: "/saved/999999", want: page(404, investigator, supervisor)},
+	"POST /saved/:id/delete":    {path: "/saved/999999/delete", want: page(404, investigator, supervisor)}, // someone else's or gone: not found
 
 	"GET /security":             {path: "/security", want: page(200, allRoles...)},
 	"GET /security/totp":        {path: "/security/totp", want: page(200, allRoles...)},

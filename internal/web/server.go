@@ -104,7 +104,7 @@ func (s *Server) routes() {
 	pages.POST("/logout", s.logout, s.session)
 	pages.GET("/purpose", s.purposeForm, s.session)
 	pages.POST("/purpose", s.setPurpose, s.session)
-	pages.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/search") }, s.session)
+	pages.GET("/", s.home, s.session)
 	pages.GET("/search", s.searchPage, s.session, s.require(portal.PermReadReports), s.purpose)
 	pages.GET("/reports/:id", s.reportPage, s.session, s.require(portal.PermReadReports), s.purpose)
 	// A second factor (totp.go): every signed-in user, no purpose needed.
@@ -120,10 +120,18 @@ func (s *Server) routes() {
 	for _, change := range []string{"disable", "enable", "role", "unlock", "totp", "totp-reset", "password"} {
 		pages.POST("/users/:name/"+change, s.changeUser(change), admin...)
 	}
+	// Search (search.go) and saved searches.
+	pages.GET("/search/help", s.searchHelp, s.session, s.require(portal.PermReadReports))
+	pages.GET("/search/export.csv", s.exportCSV, s.session, s.require(portal.PermReadReports), s.purpose)
+	pages.GET("/saved", s.savedSearchesPage, s.session, s.require(portal.PermReadReports), s.purpose)
+	pages.POST("/saved", s.saveSearch, s.session, s.require(portal.PermReadReports), s.purpose)
+	pages.GET("/saved/:id", s.runSavedSearch, s.session, s.require(portal.PermReadReports), s.purpose)
+	pages.POST("/saved/:id/delete", s.deleteSavedSearch, s.session, s.require(portal.PermReadReports), s.purpose)
 
 	api := e.Group("/api/v1")
 	api.POST("/auth/token", s.apiToken, middleware.BodyLimit("64K"))
 	api.GET("/search", s.apiSearch, s.session, s.require(portal.PermReadReports), s.purpose)
+	api.GET("/search/export", s.exportCSV, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.GET("/reports/:id", s.apiReport, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.POST("/reports", s.apiImport, s.session, s.require(portal.PermImport))
 }
