@@ -64,5 +64,5 @@ func TestExportBundleVerifiesOutside(t *testing.T) {
 	tamper("filter changed", func(c *Bundle) { c.Filter["actor"] = "carol" }, key, "signature does not cover")
 	tamper("proof changed", func(c *Bundle) { c.Entries[0].Proof[0] = c.Entries[0].Proof[1] }, key, "not in the checkpointed log")
 	tamper("another key", func(*Bundle) {}, otherV, "not signed by a trusted key")
-	
+
 }
