@@ -109,7 +109,7 @@ func (s *Server) login(c echo.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, token, exp)
-	return c.Redirect(http.StatusSeeOther, "/purpose?next=/search")
+	return c.Redirect(http.StatusSeeOther, "/purpose?next="+landing(u.Role))
 }
 
 func (s *Server) logout(c echo.Context) error {

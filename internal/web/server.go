@@ -99,7 +99,7 @@ func (s *Server) routes() {
 	pages.POST("/logout", s.logout, s.session)
 	pages.GET("/purpose", s.purposeForm, s.session)
 	pages.POST("/purpose", s.setPurpose, s.session)
-	pages.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/search") }, s.session)
+	pages.GET("/", s.home, s.session)
 	pages.GET("/search", s.searchPage, s.session, s.require(portal.PermReadReports), s.purpose)
 	pages.GET("/reports/:id", s.reportPage, s.session, s.require(portal.PermReadReports), s.purpose)
 
@@ -108,6 +108,8 @@ func (s *Server) routes() {
 	api.GET("/search", s.apiSearch, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.GET("/reports/:id", s.apiReport, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.POST("/reports", s.apiImport, s.session, s.require(portal.PermImport))
+	// The auditor's pages, GET /api/v1/audit and GET /metrics (audit.go).
+	s.auditRoutes(pages, api)
 }
 
 // ServeHTTP lets the server be used as an http.Handler.
