@@ -62,6 +62,7 @@ commands:
   reindex                             rebuild the search index from the store
   user add NAME --role ROLE [--unit U]  add a user; the password is read from stdin
   audit verify                        verify the tamper-evident audit log
+  audit checkpoint | export | verify-bundle  sign a checkpoint now; export entries (signed JSON or CSV); check an export
   corpus [--reports N] [--seed S] [--truth FILE]  write the synthetic corpus as NDJSON to stdout
 `
 

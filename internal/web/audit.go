@@ -431,10 +431,12 @@ func (s *Server) auditExportCSV(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+exportName(s.Now(), "csv")+`"`)
 	c.Response().WriteHeader(http.StatusOK)
-	return writeAuditCSV(c.Response(), entries)
+	return WriteAuditCSV(c.Response(), entries)
 }
 
-func writeAuditCSV(w interface{ Write([]byte) (int, error) }, entries []portal.AuditEntry) error {
+// WriteAuditCSV writes entries as CSV with a header row, escaping cells a
+// spreadsheet would run as formulas; the command line exports with it too.
+func WriteAuditCSV(w interface{ Write([]byte) (int, error) }, entries []portal.AuditEntry) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"seq", "time", "actor", "role", "unit", "client_ip", "action", "objects", "outcome", "purpose", "detail"})
 	for _, e := range entries {
