@@ -12,7 +12,9 @@ import (
 // the audit log.
 type noAudit struct{}
 
-func (noAudit) Append(_ context.Context, e portal.AuditEntry) (portal.AuditEntry, error) { return e, nil }
+func (noAudit) Append(_ context.Context, e portal.AuditEntry) (portal.AuditEntry, error) {
+	return e, nil
+}
 
 // BenchmarkAuditOverhead times a report view and a search over real HTTP,
 // with the real audit log (durable SQLite append, Merkle hashes) and with
