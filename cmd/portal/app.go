@@ -66,6 +66,7 @@ commands:
   user password NAME                  set a new password, read from stdin; ends their sessions
   user totp NAME --require|--optional|--reset  the user's second factor
   audit verify                        verify the tamper-evident audit log
+  audit checkpoint | export | verify-bundle  sign a checkpoint now; export entries (signed JSON or CSV); check an export
   corpus [--reports N] [--seed S] [--truth FILE]  write the synthetic corpus as NDJSON to stdout
 `
 
@@ -168,17 +169,16 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	ixPath := filepath.Join(m.DataDir, "index")
 	m.Index, err = index.Open(ixPath)
-	if errors.Is(err, index.ErrStale) {
-		// An index built by an older version: rebuild it from the store.
-		m.Log.Warn("search index was built with an older mapping; rebuilding", "path", ixPath)
+	if err != nil {
+		// The index is derived from the store, so one that cannot be opened
+		// (built by an older version, or cut short by a crash while it was
+		// being created) is rebuilt rather than left to block the portal.
+		m.Log.Warn("search index cannot be used; rebuilding it from the store", "path", ixPath, "err", err)
 		if err = index.Remove(ixPath); err == nil {
 			m.Index, err = index.Open(ixPath)
 		}
 	}
 	if err != nil {
-		return err
-	}
-	if err := m.loadSynonyms(); err != nil {
 		return err
 	}
 	m.Indexer = indexer.New(m.Store, m.Index, m.Log)

@@ -261,6 +261,9 @@ func unitSuffix(u string) string {
 
 // auditCmd is `portal audit verify`.
 func (m *Main) auditCmd(ctx context.Context, args []string) int {
+	if len(args) > 0 && args[0] != "verify" {
+		return m.auditMore(ctx, args) // audit_cmd.go
+	}
 	if len(args) != 1 || args[0] != "verify" {
 		fmt.Fprintln(m.Stderr, "usage: portal audit verify")
 		return exitFatal

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -33,10 +34,11 @@ func buildBinary(t *testing.T) string {
 // a restart, and that importing the file again completes it. With
 // PORTAL_FAULTS=1 (make faults) it repeats with more data and kill times.
 func TestKillDuringImport(t *testing.T) {
-	reports, rounds := 20000, []time.Duration{1500 * time.Millisecond}
+	// Each round kills the import once the store holds this share of it.
+	reports, rounds := 20000, []float64{0.3}
 	if os.Getenv("PORTAL_FAULTS") != "" {
 		reports = 100000
-		rounds = []time.Duration{2 * time.Second, 5 * time.Second, 9 * time.Second, 14 * time.Second, 20 * time.Second}
+		rounds = []float64{0.05, 0.25, 0.5, 0.75, 0.95}
 	}
 	bin := buildBinary(t)
 	dir := t.TempDir()
@@ -57,7 +59,7 @@ func TestKillDuringImport(t *testing.T) {
 		source[r.ID] = r.Narrative
 	}
 
-	for i, after := range rounds {
+	for i, share := range rounds {
 		data := filepath.Join(dir, "data"+strconv.Itoa(i))
 		cmd := exec.Command(bin, "--data", data, "import", file)
 		var out bytes.Buffer
@@ -65,7 +67,7 @@ func TestKillDuringImport(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(after)
+		waitForStored(t, filepath.Join(data, "portal.db"), int(share*float64(reports)))
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		if out.Len() > 0 {
@@ -104,7 +106,7 @@ func TestKillDuringImport(t *testing.T) {
 		if len(indexed) != len(stored) {
 			t.Fatalf("round %d: after restart index has %d, store %d (%s)", i, len(indexed), len(stored), rep)
 		}
-		t.Logf("round %d: killed after %v with %d of %d stored; restart: %s", i, after, len(stored), reports, rep)
+		t.Logf("round %d: killed at %.0f%% with %d of %d stored; restart: %s", i, share*100, len(stored), reports, rep)
 		m.Close()
 
 		// Importing the same file again completes it and changes nothing stored.
@@ -125,4 +127,23 @@ func TestKillDuringImport(t *testing.T) {
 			t.Fatalf("round %d: index after re-import: %s %v", i, b, err)
 		}
 	}
+}
+
+// waitForStored polls the store file, read-only beside the importer (WAL
+// allows it), until it holds at least n reports.
+func waitForStored(t *testing.T, path string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for time.Now().Before(deadline) {
+		if db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(1000)"); err == nil {
+			var count int
+			err = db.QueryRow(`SELECT COUNT(*) FROM reports`).Scan(&count)
+			db.Close()
+			if err == nil && count >= n {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the store never reached %d reports", n)
 }

@@ -111,3 +111,21 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("user add: %d %q", code, out)
 	}
 }
+
+// A damaged index (here the metadata a crash while creating it can leave
+// truncated) is rebuilt from the store, not a reason to refuse to start.
+func TestDamagedIndexIsRebuilt(t *testing.T) {
+	data := t.TempDir()
+	f := writeFile(t, "ok.ndjson", line("R1")+"\n"+line("R2")+"\n")
+	if code, _, errs := runCLI(t, "", "--data", data, "import", f); code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	if err := os.WriteFile(filepath.Join(data, "index", "index_meta.json"), []byte(`{"storage":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "", "--data", data, "search", "minicab")
+	var res struct{ Total int }
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Total != 2 || !strings.Contains(errs, "rebuilding it from the store") {
+		t.Fatalf("after damage: %d %q %q", code, out, errs)
+	}
+}

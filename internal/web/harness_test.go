@@ -26,7 +26,7 @@ import (
 // testPortal is a real server over a real SQLite store, Bleve index and
 // audit log in a temp dir, reached over real HTTP.
 type testPortal struct {
-	t      *testing.T
+	t      testing.TB
 	Server *Server
 	Store  *store.Store
 	Index  *index.Index
@@ -50,7 +50,7 @@ var testUsers = []struct {
 
 const testPassword = "correct horse battery staple"
 
-func newTestPortal(t *testing.T) *testPortal {
+func newTestPortal(t testing.TB) *testPortal {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -199,7 +199,7 @@ func (b *browser) csrf(path string) string {
 	r := b.request("GET", path, nil)
 	i := strings.Index(r.Body, `name="_csrf" value="`)
 	if i < 0 {
-		b.p.t.Fatalf("no CSRF token on %s (%d): %s", path, r.Status, r.Body)
+		b.p.t.Fatalf("no CSRF token on %s (%d %s): %s", path, r.Status, r.Header.Get("Location"), r.Body)
 	}
 	rest := r.Body[i+len(`name="_csrf" value="`):]
 	return rest[:strings.IndexByte(rest, '"')]

@@ -136,7 +136,7 @@ func (s *Server) login(c echo.Context) error {
 	if enrolmentDue(u) {
 		return c.Redirect(http.StatusSeeOther, "/security/totp")
 	}
-	return c.Redirect(http.StatusSeeOther, "/purpose?next="+urlQueryEscape(homeFor(u.Role)))
+	return c.Redirect(http.StatusSeeOther, "/purpose?next="+homeFor(u.Role))
 }
 
 func (s *Server) logout(c echo.Context) error {
@@ -145,10 +145,11 @@ func (s *Server) logout(c echo.Context) error {
 	// Ending every token issued until now ends this session at once, on
 	// this node and on any other that reads the same store.
 	u.NotBefore = s.Now()
-	if err := s.Store.UpdateUser(c.Request().Context(), u); err != nil {
+	// Audited before the change is stored, like every other change.
+	if err := s.audit(c, "logout", []string{"user:" + u.Username}, "ok", ""); err != nil {
 		return err
 	}
-	if err := s.audit(c, "logout", []string{"user:" + u.Username}, "ok", ""); err != nil {
+	if err := s.Store.UpdateUser(c.Request().Context(), u); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)

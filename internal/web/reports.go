@@ -99,7 +99,16 @@ type importResponse struct {
 func (s *Server) apiImport(c echo.Context) error {
 	req := c.Request()
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, s.Config.MaxImportBytes)
-	im := &importer.Importer{Writer: s.Store, Offences: s.Config.Offences}
+	im := &importer.Importer{Writer: s.Store, Offences: s.Config.Offences,
+		// Each batch is audited before it is written, so that no report
+		// changes when the audit log cannot say so (fail closed).
+		BeforeBatch: func(batch []portal.Report) error {
+			objs := make([]string, len(batch))
+			for i := range batch {
+				objs[i] = "report:" + batch[i].ID
+			}
+			return s.audit(c, "import.write", objs, "ok", "request")
+		}}
 	format := importer.NDJSON
 	if strings.Contains(req.Header.Get("Content-Type"), "csv") {
 		format = importer.CSV

@@ -401,10 +401,8 @@ func (s *Server) savedViews(c echo.Context) ([]views.SavedSearchView, int, error
 		objs = append(objs, fmt.Sprintf("saved_search:%d", ss.ID))
 		counts = append(counts, strconv.Itoa(v.New))
 	}
-	if len(list) > 0 {
-		if err := s.audit(c, "saved_search.check", objs, "ok", "new="+strings.Join(counts, ",")); err != nil {
-			return nil, 0, err
-		}
+	if err := s.audit(c, "saved_search.check", objs, "ok", "new="+strings.Join(counts, ",")); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }

@@ -48,11 +48,14 @@ type Server struct {
 	Indexer *indexer.Indexer
 	Tokens  *auth.Tokens
 	Audit   Auditor
-	Lockout auth.LockoutPolicy
-	Limiter *auth.Limiter
-	Config  Config
-	Log     *slog.Logger
-	Now     func() time.Time
+	// AuditLog is the reading side of the log, for the auditor's pages; when
+	// unset, New takes it from Audit.
+	AuditLog AuditReader
+	Lockout  auth.LockoutPolicy
+	Limiter  *auth.Limiter
+	Config   Config
+	Log      *slog.Logger
+	Now      func() time.Time
 }
 
 // New wires the routes and middleware.
@@ -62,6 +65,9 @@ func New(s *Server) *Server {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if r, ok := s.Audit.(AuditReader); ok && s.AuditLog == nil {
+		s.AuditLog = r
 	}
 	if s.Config.MaxImportBytes == 0 {
 		s.Config.MaxImportBytes = 512 << 20
@@ -134,6 +140,8 @@ func (s *Server) routes() {
 	api.GET("/search/export", s.exportCSV, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.GET("/reports/:id", s.apiReport, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.POST("/reports", s.apiImport, s.session, s.require(portal.PermImport))
+	// The auditor's pages, GET /api/v1/audit and GET /metrics (audit.go).
+	s.auditRoutes(pages, api)
 }
 
 // ServeHTTP lets the server be used as an http.Handler.

@@ -186,7 +186,7 @@ func (s *Server) totpConfirm(c echo.Context) error {
 	}
 	s.clearPendingSecret(c)
 	if enrolmentDue(sess.User) {
-		return c.Redirect(http.StatusSeeOther, "/purpose?next="+urlQueryEscape(homeFor(sess.User.Role)))
+		return c.Redirect(http.StatusSeeOther, "/purpose?next="+homeFor(sess.User.Role))
 	}
 	return c.Redirect(http.StatusSeeOther, "/security?done=totp")
 }

@@ -202,6 +202,10 @@ func (s *Server) changeUser(change string) echo.HandlerFunc {
 			return err
 		}
 		if !changed {
+			// Nothing to do, but an administrator's attempt is still on record.
+			if err := s.audit(c, ch.action, obj, "ok", "no change"); err != nil {
+				return err
+			}
 			return c.Redirect(http.StatusSeeOther, "/users/"+u.Username)
 		}
 		if err := s.audit(c, ch.action, obj, "ok", detail); err != nil {
