@@ -181,6 +181,9 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := m.loadSynonyms(); err != nil {
+		return err
+	}
 	m.Indexer = indexer.New(m.Store, m.Index, m.Log)
 	// An import that was killed leaves the index behind the store: every
 	// command reads an index that has caught up.
