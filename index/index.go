@@ -61,7 +61,7 @@ var seqKey = []byte("portal.change_seq")
 
 // mappingVersion changes whenever the mapping below changes, so that an
 // index built with an older mapping is rebuilt rather than half-used.
-const mappingVersion = "3" // 2: no doc values or _all on text; 3: created_at, for saved-search alerts
+const mappingVersion = "4" // 2: no doc values or _all on text; 3: created_at, for saved-search alerts; 4: no _all field at all
 
 var mappingKey = []byte("portal.mapping_version")
 
@@ -140,6 +140,9 @@ func newMapping() mapping.IndexMapping {
 	}
 
 	doc := bleve.NewDocumentStaticMapping()
+	// Without this Bleve still builds an (empty) _all composite field for
+	// every document: 8% of indexing time for nothing.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	doc.AddFieldMappingsAt(FieldNarrative, text)
 	doc.AddFieldMappingsAt(FieldSuspect, text)
 	for _, f := range []string{FieldOffence, FieldBorough, FieldLocationType, FieldUnit, FieldYear} {
