@@ -57,12 +57,7 @@ type Weights struct {
 		Link float64 `yaml:"link"` // two groups merge when their mean pair probability reaches this
 		Max  int     `yaml:"max_size"`
 	} `yaml:"cluster"`
-	Candidates struct {
-		Terms      int     `yaml:"terms"`       // distinctive terms in the more-like-this query
-		RadiusKm   float64 `yaml:"radius_km"`   // geo window
-		WindowDays int     `yaml:"window_days"` // time window
-		PerReport  int     `yaml:"per_report"`  // candidates scored per report (discovery caps at 100)
-	} `yaml:"candidates"`
+	Candidates candidateWeights `yaml:"candidates"`
 	Tuned string `yaml:"tuned,omitempty"` // how and on what the weights were tuned
 
 	w []float64 // Weights in Signals order
@@ -181,4 +176,14 @@ func round(x float64, d int) float64 {
 		return -float64(int64(-x*p+0.5)) / p
 	}
 	return float64(int64(x*p+0.5)) / p
+}
+
+// candidateWeights shape the more-like-this query that proposes candidates.
+type candidateWeights struct {
+	Terms      int     `yaml:"terms"`       // distinctive terms in the query
+	RadiusKm   float64 `yaml:"radius_km"`   // geo window
+	WindowDays int     `yaml:"window_days"` // time window
+	GeoBoost   float64 `yaml:"geo_boost"`   // weight of being inside the geo window
+	TimeBoost  float64 `yaml:"time_boost"`  // weight of being inside the time window
+	PerReport  int     `yaml:"per_report"`  // candidates scored per report, at most 100
 }

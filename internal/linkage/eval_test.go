@@ -1,0 +1,57 @@
+package linkage
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/investigation-portal/portal/internal/corpus"
+)
+
+func workbench(t testing.TB, seed uint64, n int) *Workbench {
+	t.Helper()
+	lx, err := LoadLexicon("../../configs/mo_lexicon.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := LoadWeights("../../configs/linkage_weights.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(lx, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := corpus.New(corpus.Options{Seed: seed, Reports: n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, err := NewWorkbench(context.Background(), e, t.TempDir()+"/index", c.Reports, c.Labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wb.Close() })
+	return wb
+}
+
+// TestTuneAndEvaluate is the development loop: PORTAL_LINKAGE_DEV=N tunes
+// on seed 1 and evaluates on seed 2, N reports each.
+func TestTuneAndEvaluate(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("PORTAL_LINKAGE_DEV"))
+	if n == 0 {
+		t.Skip("set PORTAL_LINKAGE_DEV=N")
+	}
+	ctx := context.Background()
+	tr := workbench(t, 1, n)
+	if err := tr.Tune(ctx, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("weights %v bias %v", tr.Engine.Weights.Weights, tr.Engine.Weights.Bias)
+	m, err := tr.Evaluate(ctx)
+	t.Logf("seed 1 (tuning): %+v %v", m, err)
+	te := workbench(t, 2, n)
+	te.Engine.Weights = tr.Engine.Weights
+	m, err = te.Evaluate(ctx)
+	t.Logf("seed 2 (held out): %+v %v", m, err)
+}
