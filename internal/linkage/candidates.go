@@ -122,6 +122,16 @@ func (e *Engine) moreLikeThis(ctx context.Context, bx bleve.Index, p *Profile) (
 	d.SetField(index.FieldOccurredAt)
 	d.SetBoost(e.Weights.Candidates.timeBoost())
 	should = append(should, d)
+	if p.HasLoc && cw.BothBoost > 0 {
+		// Near in place and in time together: one offender's habit.
+		g := bleve.NewGeoDistanceQuery(p.Lon, p.Lat, fmt.Sprintf("%gkm", cw.RadiusKm))
+		g.SetField(index.FieldLocation)
+		d := bleve.NewDateRangeQuery(p.When.Add(-win), p.When.Add(win))
+		d.SetField(index.FieldOccurredAt)
+		both := bleve.NewConjunctionQuery(g, d)
+		both.SetBoost(cw.BothBoost)
+		should = append(should, both)
+	}
 	b := bleve.NewBooleanQuery()
 	b.AddShould(should...)
 	b.AddMustNot(bleve.NewDocIDQuery([]string{p.ID}))

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/corpus"
 )
 
@@ -54,4 +55,42 @@ func TestTuneAndEvaluate(t *testing.T) {
 	te.Engine.Weights = tr.Engine.Weights
 	m, err = te.Evaluate(ctx)
 	t.Logf("seed 2 (held out): %+v %v", m, err)
+}
+
+func TestCandidateSettings(t *testing.T) {
+	n, _ := strconv.Atoi(os.Getenv("PORTAL_LINKAGE_CAND"))
+	if n == 0 {
+		t.Skip("set PORTAL_LINKAGE_CAND=N")
+	}
+	ctx := context.Background()
+	wb := workbench(t, 2, n)
+	for _, c := range []candidateWeights{
+		{Terms: 40, RadiusKm: 4, WindowDays: 270, GeoBoost: 100, TimeBoost: 30},
+		{Terms: 40, RadiusKm: 6, WindowDays: 270, GeoBoost: 300, TimeBoost: 100},
+		{Terms: 40, RadiusKm: 5, WindowDays: 270, GeoBoost: 100, TimeBoost: 30, BothBoost: 300},
+		{Terms: 40, RadiusKm: 6, WindowDays: 270, GeoBoost: 30, TimeBoost: 10, BothBoost: 1000},
+		{Terms: 60, RadiusKm: 8, WindowDays: 300, GeoBoost: 100, TimeBoost: 30, BothBoost: 1000},
+	} {
+		c.PerReport = 100
+		wb.Engine.Weights.Candidates = c
+		found, total := 0, 0
+		for _, r := range wb.Reports {
+			l, ok := wb.Labels[r.ID]
+			if !ok {
+				continue
+			}
+			cs, _ := wb.Engine.Candidates(ctx, wb.Index.Bleve(), wb.Engine.Profile(r.ID), index.Viewer{All: true}, 100)
+			for _, id := range cs {
+				if wb.Labels[id] == l {
+					found++
+				}
+			}
+			for _, r2 := range wb.Reports {
+				if r2.ID != r.ID && wb.Labels[r2.ID] == l {
+					total++
+				}
+			}
+		}
+		t.Logf("%+v recall %.4f", c, float64(found)/float64(total))
+	}
 }

@@ -185,5 +185,6 @@ type candidateWeights struct {
 	WindowDays int     `yaml:"window_days"` // time window
 	GeoBoost   float64 `yaml:"geo_boost"`   // weight of being inside the geo window
 	TimeBoost  float64 `yaml:"time_boost"`  // weight of being inside the time window
+	BothBoost  float64 `yaml:"both_boost"`  // weight of being inside both windows at once
 	PerReport  int     `yaml:"per_report"`  // candidates scored per report, at most 100
 }
