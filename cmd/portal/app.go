@@ -63,6 +63,9 @@ commands:
   user add NAME --role ROLE [--unit U]  add a user; the password is read from stdin
   audit verify                        verify the tamper-evident audit log
   corpus [--reports N] [--seed S] [--truth FILE]  write the synthetic corpus as NDJSON to stdout
+  similar [--limit N] ID...           reports most like each ID, with reasons (NDJSON)
+  series discover [--min-score F]     propose candidate series over the whole corpus (JSON)
+  eval [--reports N] [--seed S] [--labels FILE] [--tune]  linkage metrics on labelled data
 `
 
 // Run runs one command and returns its exit code.
@@ -123,6 +126,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		code = m.auditCmd(ctx, cmdArgs)
 	case "corpus":
 		code = m.corpusCmd(ctx, cmdArgs)
+	case "similar":
+		code = m.similarCmd(ctx, cmdArgs)
+	case "series":
+		code = m.seriesCmd(ctx, cmdArgs)
+	case "eval":
+		code = m.evalCmd(ctx, cmdArgs)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		code = exitOK
