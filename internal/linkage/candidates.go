@@ -87,7 +87,7 @@ func (e *Engine) moreLikeThis(ctx context.Context, bx bleve.Index, p *Profile) (
 		}
 		// A word only this report uses links nothing; one in every fifth
 		// report is not distinctive.
-		if df < 2 || df > n/5+1 {
+		if df < 2 || df > n/10+1 {
 			continue
 		}
 		terms = append(terms, mltTerm{s, tws[i] * math.Log(float64(n+1)/float64(df+1))})
@@ -111,25 +111,38 @@ func (e *Engine) moreLikeThis(ctx context.Context, bx bleve.Index, p *Profile) (
 			should = append(should, tq)
 		}
 	}
-	if p.HasLoc {
+	if p.HasLoc && cw.RadiusKm > 0 {
 		g := bleve.NewGeoDistanceQuery(p.Lon, p.Lat, fmt.Sprintf("%gkm", cw.RadiusKm))
 		g.SetField(index.FieldLocation)
 		g.SetBoost(e.Weights.Candidates.geoBoost())
 		should = append(should, g)
 	}
+	if p.Borough != "" && cw.RadiusKm == 0 {
+		// The borough stands in for the geo window: a posting list, where
+		// a distance query must check every point it finds.
+		bq := bleve.NewTermQuery(p.Borough)
+		bq.SetField(index.FieldBorough)
+		bq.SetBoost(e.Weights.Candidates.geoBoost())
+		should = append(should, bq)
+	}
 	win := time.Duration(cw.WindowDays) * 24 * time.Hour
-	d := bleve.NewDateRangeQuery(p.When.Add(-win), p.When.Add(win))
-	d.SetField(index.FieldOccurredAt)
-	d.SetBoost(e.Weights.Candidates.timeBoost())
-	should = append(should, d)
-	if p.HasLoc && cw.BothBoost > 0 {
-		// Near in place and in time together: one offender's habit.
+	if p.HasLoc && cw.RadiusKm > 0 {
+		// Near in place and time together: one offender's habit. A time
+		// window alone would match a quarter of the corpus, too many to score.
 		g := bleve.NewGeoDistanceQuery(p.Lon, p.Lat, fmt.Sprintf("%gkm", cw.RadiusKm))
 		g.SetField(index.FieldLocation)
 		d := bleve.NewDateRangeQuery(p.When.Add(-win), p.When.Add(win))
 		d.SetField(index.FieldOccurredAt)
 		both := bleve.NewConjunctionQuery(g, d)
-		both.SetBoost(cw.BothBoost)
+		both.SetBoost(cw.timeBoost())
+		should = append(should, both)
+	} else if p.Borough != "" {
+		bq := bleve.NewTermQuery(p.Borough)
+		bq.SetField(index.FieldBorough)
+		d := bleve.NewDateRangeQuery(p.When.Add(-win), p.When.Add(win))
+		d.SetField(index.FieldOccurredAt)
+		both := bleve.NewConjunctionQuery(bq, d)
+		both.SetBoost(cw.timeBoost())
 		should = append(should, both)
 	}
 	b := bleve.NewBooleanQuery()

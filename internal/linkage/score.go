@@ -391,3 +391,50 @@ func clock(h float64) string {
 }
 
 func feetInches(in int) string { return fmt.Sprintf("%d'%d\"", in/12, in%12) }
+
+// Snippet is a piece of text with the matched words in Match.
+type Snippet struct{ Before, Match, After string }
+
+// SpanPair shows where two reports say the same thing.
+type SpanPair struct {
+	Label      string
+	This, That Snippet
+}
+
+// SharedSpans finds the features two reports share and quotes each
+// report's words for them with some context, for a side-by-side view.
+func (e *Engine) SharedSpans(a, b *portal.Report) []SpanPair {
+	ma, mb := e.Lex.Extract(a).Matches, e.Lex.Extract(b).Matches
+	var out []SpanPair
+	for _, x := range ma {
+		for _, y := range mb {
+			if x.Feature == y.Feature {
+				out = append(out, SpanPair{Label: x.Feature.Label, This: snippetOf(a, x), That: snippetOf(b, y)})
+				break
+			}
+		}
+	}
+	return out
+}
+
+func snippetOf(r *portal.Report, m Match) Snippet {
+	text := r.Narrative
+	if m.Field == "suspect_description" {
+		text = r.SuspectDescription
+	}
+	lo, hi := max(0, m.Start-60), min(len(text), m.End+60)
+	for lo > 0 && lo < m.Start && text[lo-1] != ' ' {
+		lo++
+	}
+	for hi < len(text) && hi > m.End && text[hi] != ' ' {
+		hi--
+	}
+	s := Snippet{Before: text[lo:m.Start], Match: text[m.Start:m.End], After: text[m.End:hi]}
+	if lo > 0 {
+		s.Before = "…" + s.Before
+	}
+	if hi < len(text) {
+		s.After += "…"
+	}
+	return s
+}

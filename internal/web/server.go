@@ -16,6 +16,7 @@ import (
 	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/auth"
 	"github.com/investigation-portal/portal/internal/indexer"
+	"github.com/investigation-portal/portal/internal/linkage"
 	"github.com/investigation-portal/portal/internal/portal"
 	"github.com/investigation-portal/portal/internal/store"
 	"github.com/investigation-portal/portal/static"
@@ -53,6 +54,7 @@ type Server struct {
 	Config  Config
 	Log     *slog.Logger
 	Now     func() time.Time
+	Linkage *linkage.Service // made on first use when nil
 }
 
 // New wires the routes and middleware.
@@ -108,6 +110,9 @@ func (s *Server) routes() {
 	api.GET("/search", s.apiSearch, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.GET("/reports/:id", s.apiReport, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.POST("/reports", s.apiImport, s.session, s.require(portal.PermImport))
+	api.GET("/reports/:id/similar", s.apiSimilar, s.session, s.require(portal.PermReadReports), s.purpose)
+	pages.GET("/series/discover", s.discoverPage, s.session, s.require(portal.PermReadReports), s.purpose)
+	pages.POST("/series/discover", s.runDiscovery, s.session, s.require(portal.PermEditSeries), s.purpose)
 }
 
 // ServeHTTP lets the server be used as an http.Handler.
