@@ -58,7 +58,7 @@ type Weights struct {
 		Max  int     `yaml:"max_size"`
 	} `yaml:"cluster"`
 	Candidates candidateWeights `yaml:"candidates"`
-	Tuned string `yaml:"tuned,omitempty"` // how and on what the weights were tuned
+	Tuned      string           `yaml:"tuned,omitempty"` // how and on what the weights were tuned
 
 	w []float64 // Weights in Signals order
 }
