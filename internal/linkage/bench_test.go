@@ -67,3 +67,56 @@ func benchDiscover(b *testing.B, n int) {
 		b.ReportMetric(float64(len(cs)), "series")
 	}
 }
+
+// BenchmarkCandidateRecall20k compares candidate generation with
+// exhaustive scoring on a 20,000-report corpus: for 300 series members, of
+// the truly linked partners that exhaustive scoring would link (score at
+// least the clustering edge), the share the index's candidates contain;
+// and of all labelled partners, the share found.
+func BenchmarkCandidateRecall20k(b *testing.B) {
+	n := benchN(b, 20000)
+	wb := workbench(b, 2, n)
+	ctx := context.Background()
+	e := wb.Engine
+	b.ResetTimer()
+	for range b.N {
+		var queries []string
+		for _, r := range wb.Reports {
+			if _, ok := wb.Labels[r.ID]; ok {
+				queries = append(queries, r.ID)
+			}
+		}
+		step := max(1, len(queries)/300)
+		linked, found, labelled, labelledFound := 0, 0, 0, 0
+		for qi := 0; qi < len(queries); qi += step {
+			id := queries[qi]
+			p := e.Profile(id)
+			cs, err := e.Candidates(ctx, wb.Index.Bleve(), p, index.Viewer{All: true}, MaxCandidates)
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := map[string]bool{}
+			for _, c := range cs {
+				in[c] = true
+			}
+			for _, r := range wb.Reports {
+				if r.ID == id || wb.Labels[r.ID] != wb.Labels[id] {
+					continue
+				}
+				labelled++
+				if in[r.ID] {
+					labelledFound++
+				}
+				if s, _ := e.ScoreIDs(id, r.ID); s >= e.Weights.Cluster.Edge {
+					linked++
+					if in[r.ID] {
+						found++
+					}
+				}
+			}
+		}
+		b.ReportMetric(float64(found)/float64(max(linked, 1)), "recall_vs_exhaustive")
+		b.ReportMetric(float64(labelledFound)/float64(max(labelled, 1)), "recall_of_labels")
+		b.ReportMetric(float64(linked), "linked_pairs")
+	}
+}

@@ -338,6 +338,11 @@ func (e *Engine) Evidence(ids []string) []portal.Reason {
 	if spread := hours[len(hours)-1] - hours[0]; spread <= 4 {
 		out = append(out, portal.Reason{Kind: "time_of_day", Detail: fmt.Sprintf("all between %s and %s", clock(hours[0]), clock(hours[len(hours)-1])), Weight: round(e.Weights.w[sigIndex[sigHour]]*math.Exp(-spread/2/e.Weights.Scales.Hours), 3)})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Weight > out[j].Weight })
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Weight != out[j].Weight {
+			return out[i].Weight > out[j].Weight
+		}
+		return out[i].Detail < out[j].Detail
+	})
 	return out
 }
