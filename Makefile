@@ -49,3 +49,14 @@ clean:
 .PHONY: bench-search
 bench-search: ## search latency: Bleve vs SQLite FTS5 vs a scan over generated reports (N=100000 by default; N=1000000 takes long)
 	PORTAL_BENCH_SEARCH=$${N:-100000} $(GO) test -count=1 -run '^TestSearchBenchmark$$' -v -timeout 180m ./index/
+
+.PHONY: eval tune bench-linkage
+eval: ## linkage metrics on held-out demo corpora (weights are tuned on seed 1)
+	$(GO) run ./cmd/portal eval --reports 5000 --seed 2
+	$(GO) run ./cmd/portal eval --reports 5000 --seed 3
+
+tune: ## refit configs/linkage_weights.yaml on the seed-1 demo corpus
+	$(GO) run ./cmd/portal eval --tune --reports 5000 --seed 1
+
+bench-linkage: ## linkage performance at 20,000 and 100,000 reports (long)
+	PORTAL_BENCH_LARGE=1 $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./internal/linkage/

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/investigation-portal/portal/internal/portal"
 )
 
@@ -41,6 +43,7 @@ type ReportPage struct {
 	Report      portal.Report
 	ShowVictim  bool
 	ExtraFields []Field
+	Similar     templ.Component // the similar-reports panel, or nil
 }
 
 // Field is a name and a value shown in a table.

@@ -68,6 +68,9 @@ commands:
   audit verify                        verify the tamper-evident audit log
   audit checkpoint | export | verify-bundle  sign a checkpoint now; export entries (signed JSON or CSV); check an export
   corpus [--reports N] [--seed S] [--truth FILE]  write the synthetic corpus as NDJSON to stdout
+  similar [--limit N] ID...           reports most like each ID, with reasons (NDJSON)
+  series discover [--min-score F]     propose candidate series over the whole corpus (JSON)
+  eval [--reports N] [--seed S] [--labels FILE] [--tune]  linkage metrics on labelled data
 `
 
 // Run runs one command and returns its exit code.
@@ -128,6 +131,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		code = m.auditCmd(ctx, cmdArgs)
 	case "corpus":
 		code = m.corpusCmd(ctx, cmdArgs)
+	case "similar":
+		code = m.similarCmd(ctx, cmdArgs)
+	case "series":
+		code = m.seriesCmd(ctx, cmdArgs)
+	case "eval":
+		code = m.evalCmd(ctx, cmdArgs)
 	case "help", "-h", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		code = exitOK

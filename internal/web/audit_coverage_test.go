@@ -59,6 +59,10 @@ var routeAudits = map[string]routeAudit{
 	"GET /audit/export.csv":   {Path: "/audit/export.csv?actor=ivy", As: "ada", Denied: "ivy", Action: "audit.export"},
 	"GET /audit/export.json":  {Path: "/audit/export.json?actor=ivy", As: "ada", Denied: "ivy", Action: "audit.export"},
 
+	"GET /api/v1/reports/:id/similar": {Path: "/api/v1/reports/R1/similar", As: "ivy", Denied: "ada", Action: "report.similar"},
+	"GET /series/discover":            {Path: "/series/discover", As: "ivy", Denied: "ada", Action: "series.list"},
+	"POST /series/discover":           {Path: "/series/discover", As: "ivy", Denied: "ada", Action: "series.discover", Form: url.Values{}},
+
 	"GET /search/help":          {Path: "/search/help", As: "ivy", Denied: "ada", Exempt: "the query language's help text, no report data"},
 	"GET /search/export.csv":    {Path: "/search/export.csv?q=hand", As: "ivy", Denied: "ada", Action: "export"},
 	"GET /api/v1/search/export": {Path: "/api/v1/search/export?q=hand", As: "ivy", Denied: "alex", Action: "export"},

@@ -41,7 +41,7 @@ func (s *Server) reportPage(c echo.Context) error {
 	}
 	sess := sessionOf(c)
 	return render(c, http.StatusOK, views.Report(views.ReportPage{
-		Nav: s.nav(c), Report: r, ShowVictim: sess.User.Role.Can(portal.PermVictim), ExtraFields: extraFields(r)}))
+		Nav: s.nav(c), Report: r, ShowVictim: sess.User.Role.Can(portal.PermVictim), ExtraFields: extraFields(r), Similar: s.similarPanel(c, r)}))
 }
 
 func (s *Server) apiReport(c echo.Context) error {

@@ -137,6 +137,10 @@ var routeTable = map[string]routeCase{
 	"GET /api/v1/audit":      {path: "/api/v1/audit?actor=ivy", want: api(200, auditor)},
 	"GET /metrics":           {path: "/metrics", want: page(200, auditor, admin)},
 
+	"GET /api/v1/reports/:id/similar": {path: "/api/v1/reports/R1/similar", want: api(200, investigator, supervisor)},
+	"GET /series/discover":            {path: "/series/discover", want: page(200, investigator, supervisor)},
+	"POST /series/discover":           {path: "/series/discover", form: url.Values{}, want: page(303, investigator, supervisor)},
+
 	"POST /api/v1/auth/token": {path: "/api/v1/auth/token", body: `{"username":"ivy","password":"` + testPassword + `"}`, want: open(200)},
 	"GET /api/v1/search":      {path: "/api/v1/search?q=hand", want: api(200, investigator, supervisor)},
 	"GET /api/v1/reports/:id": {path: "/api/v1/reports/R1", want: api(200, investigator, supervisor)},

@@ -174,6 +174,9 @@ func (s *Server) apiSearch(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.QueryParam("group") == "series" {
+		return s.apiSearchGrouped(c, res)
+	}
 	return c.JSON(http.StatusOK, res)
 }
 

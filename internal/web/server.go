@@ -16,6 +16,7 @@ import (
 	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/auth"
 	"github.com/investigation-portal/portal/internal/indexer"
+	"github.com/investigation-portal/portal/internal/linkage"
 	"github.com/investigation-portal/portal/internal/portal"
 	"github.com/investigation-portal/portal/internal/store"
 	"github.com/investigation-portal/portal/static"
@@ -56,6 +57,7 @@ type Server struct {
 	Config   Config
 	Log      *slog.Logger
 	Now      func() time.Time
+	Linkage  *linkage.Service // made on first use when nil
 }
 
 // New wires the routes and middleware.
@@ -140,6 +142,9 @@ func (s *Server) routes() {
 	api.GET("/search/export", s.exportCSV, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.GET("/reports/:id", s.apiReport, s.session, s.require(portal.PermReadReports), s.purpose)
 	api.POST("/reports", s.apiImport, s.session, s.require(portal.PermImport))
+	api.GET("/reports/:id/similar", s.apiSimilar, s.session, s.require(portal.PermReadReports), s.purpose)
+	pages.GET("/series/discover", s.discoverPage, s.session, s.require(portal.PermReadReports), s.purpose)
+	pages.POST("/series/discover", s.runDiscovery, s.session, s.require(portal.PermEditSeries), s.purpose)
 	// The auditor's pages, GET /api/v1/audit and GET /metrics (audit.go).
 	s.auditRoutes(pages, api)
 }

@@ -1,0 +1,122 @@
+package linkage
+
+import (
+	"context"
+	"os"
+	"sort"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/investigation-portal/portal/index"
+)
+
+func benchN(b *testing.B, def int) int {
+	if os.Getenv("PORTAL_BENCH_LARGE") == "" && def > 20000 {
+		b.Skip("set PORTAL_BENCH_LARGE=1 for the 100,000-report benchmarks")
+	}
+	if v, _ := strconv.Atoi(os.Getenv("PORTAL_BENCH_REPORTS")); v > 0 {
+		return v
+	}
+	return def
+}
+
+// BenchmarkSimilar reports the p95 latency of similar reports (warm engine
+// and index) over 200 queries.
+func BenchmarkSimilar5k(b *testing.B)   { benchSimilar(b, benchN(b, 5000)) }
+func BenchmarkSimilar100k(b *testing.B) { benchSimilar(b, benchN(b, 100000)) }
+
+func benchSimilar(b *testing.B, n int) {
+	wb := workbench(b, 2, n)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		var lat []time.Duration
+		for i := 0; i < 200; i++ {
+			id := wb.Reports[(i*7919)%len(wb.Reports)].ID
+			start := time.Now()
+			if _, err := wb.Engine.Similar(ctx, wb.Index.Bleve(), id, index.Viewer{Unit: "SOIT-South"}, 10); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(start))
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		b.ReportMetric(float64(lat[len(lat)*95/100].Microseconds())/1000, "p95_ms")
+		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	}
+}
+
+// BenchmarkDiscover reports the wall time of discovery over the corpus and
+// the pairs scored per report (at most 100 each, counted).
+func BenchmarkDiscover5k(b *testing.B)   { benchDiscover(b, benchN(b, 5000)) }
+func BenchmarkDiscover100k(b *testing.B) { benchDiscover(b, benchN(b, 100000)) }
+
+func benchDiscover(b *testing.B, n int) {
+	wb := workbench(b, 2, n)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		before := wb.Engine.PairsScored()
+		start := time.Now()
+		cs, err := wb.Engine.Discover(ctx, wb.Index.Bleve(), 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "discover_s")
+		b.ReportMetric(float64(wb.Engine.PairsScored()-before)/float64(n), "pairs/report")
+		b.ReportMetric(float64(len(cs)), "series")
+	}
+}
+
+// BenchmarkCandidateRecall20k compares candidate generation with
+// exhaustive scoring on a 20,000-report corpus: for 300 series members, of
+// the truly linked partners that exhaustive scoring would link (score at
+// least the clustering edge), the share the index's candidates contain;
+// and of all labelled partners, the share found.
+func BenchmarkCandidateRecall20k(b *testing.B) {
+	n := benchN(b, 20000)
+	wb := workbench(b, 2, n)
+	ctx := context.Background()
+	e := wb.Engine
+	b.ResetTimer()
+	for range b.N {
+		var queries []string
+		for _, r := range wb.Reports {
+			if _, ok := wb.Labels[r.ID]; ok {
+				queries = append(queries, r.ID)
+			}
+		}
+		step := max(1, len(queries)/300)
+		linked, found, labelled, labelledFound := 0, 0, 0, 0
+		for qi := 0; qi < len(queries); qi += step {
+			id := queries[qi]
+			p := e.Profile(id)
+			cs, err := e.Candidates(ctx, wb.Index.Bleve(), p, index.Viewer{All: true}, MaxCandidates)
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := map[string]bool{}
+			for _, c := range cs {
+				in[c] = true
+			}
+			for _, r := range wb.Reports {
+				if r.ID == id || wb.Labels[r.ID] != wb.Labels[id] {
+					continue
+				}
+				labelled++
+				if in[r.ID] {
+					labelledFound++
+				}
+				if s, _ := e.ScoreIDs(id, r.ID); s >= e.Weights.Cluster.Edge {
+					linked++
+					if in[r.ID] {
+						found++
+					}
+				}
+			}
+		}
+		b.ReportMetric(float64(found)/float64(max(linked, 1)), "recall_vs_exhaustive")
+		b.ReportMetric(float64(labelledFound)/float64(max(labelled, 1)), "recall_of_labels")
+		b.ReportMetric(float64(linked), "linked_pairs")
+	}
+}

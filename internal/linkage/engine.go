@@ -1,0 +1,232 @@
+package linkage
+
+import (
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/investigation-portal/portal/internal/portal"
+)
+
+// Engine holds every report's profile and the corpus statistics that make
+// rare features and terms weigh more. It is safe for concurrent use; Add
+// keeps it current as reports arrive.
+type Engine struct {
+	Lex     *Lexicon
+	Weights *Weights
+
+	analyzer analysis.Analyzer
+
+	mu       sync.RWMutex
+	profiles map[string]*Profile
+	featDF   []int32
+	termID   map[string]int32
+	termName []string
+	termDF   []int32
+	n        int
+
+	// scored counts pair scorings, so tests can check that nothing
+	// compares all pairs.
+	scored countingInt
+}
+
+type countingInt struct {
+	mu sync.Mutex
+	n  int64
+}
+
+func (c *countingInt) add(k int64) { c.mu.Lock(); c.n += k; c.mu.Unlock() }
+func (c *countingInt) get() int64  { c.mu.Lock(); defer c.mu.Unlock(); return c.n }
+
+// NewEngine returns an empty engine with the given vocabulary and weights.
+func NewEngine(lx *Lexicon, w *Weights) (*Engine, error) {
+	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
+	if err != nil {
+		return nil, fmt.Errorf("linkage: analyzer: %w", err)
+	}
+	return &Engine{Lex: lx, Weights: w, analyzer: a, profiles: map[string]*Profile{},
+		featDF: make([]int32, len(lx.Features)), termID: map[string]int32{}}, nil
+}
+
+// Load returns an engine with the lexicon and weights from configs (see
+// LoadLexicon, LoadWeights).
+func Load() (*Engine, error) {
+	lx, err := LoadLexicon("")
+	if err != nil {
+		return nil, err
+	}
+	w, err := LoadWeights("")
+	if err != nil {
+		return nil, err
+	}
+	return NewEngine(lx, w)
+}
+
+// PairsScored is how many report pairs the engine has scored so far.
+func (e *Engine) PairsScored() int64 { return e.scored.get() }
+
+// Len is the number of reports the engine knows.
+func (e *Engine) Len() int {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.n
+}
+
+// Profile returns a report's profile, or nil.
+func (e *Engine) Profile(id string) *Profile {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.profiles[id]
+}
+
+// IDs returns the ids of every known report (in no particular order).
+func (e *Engine) IDs() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]string, 0, len(e.profiles))
+	for id := range e.profiles {
+		out = append(out, id)
+	}
+	return out
+}
+
+// Analyze extracts a profile without adding it to the engine.
+func (e *Engine) Analyze(r *portal.Report) *Profile {
+	p := e.Lex.Extract(r)
+	p.terms = e.terms(r)
+	return p
+}
+
+type rawTerm struct {
+	s  string
+	tf int
+}
+
+// terms are the report's analysed words (the index's English analyzer) and
+// adjacent word pairs, so that "gold chain" counts for more than "gold".
+func (e *Engine) terms(r *portal.Report) []termWeight {
+	counts := map[string]int{}
+	for _, text := range []string{r.Narrative, r.SuspectDescription} {
+		ts := e.analyzer.Analyze([]byte(text))
+		prev, prevPos := "", -10
+		for _, t := range ts {
+			s := string(t.Term)
+			if len(s) < 2 || isDigits(s) {
+				prev = ""
+				continue
+			}
+			counts[s]++
+			if prev != "" && t.Position-prevPos <= 2 {
+				counts[prev+" "+s]++
+			}
+			prev, prevPos = s, t.Position
+		}
+	}
+	e.mu.Lock()
+	out := make([]termWeight, 0, len(counts))
+	for s, tf := range counts {
+		id, ok := e.termID[s]
+		if !ok {
+			id = int32(len(e.termName))
+			e.termID[s] = id
+			e.termName = append(e.termName, s)
+			e.termDF = append(e.termDF, 0)
+		}
+		out = append(out, termWeight{id: id, w: float32(1 + math.Log(float64(tf)))})
+	}
+	e.mu.Unlock()
+	sortTerms(out)
+	return out
+}
+
+func sortTerms(ts []termWeight) {
+	// insertion sort is too slow for long narratives; use a simple quicksort
+	if len(ts) < 2 {
+		return
+	}
+	p := ts[len(ts)/2].id
+	i, j := 0, len(ts)-1
+	for i <= j {
+		for ts[i].id < p {
+			i++
+		}
+		for ts[j].id > p {
+			j--
+		}
+		if i <= j {
+			ts[i], ts[j] = ts[j], ts[i]
+			i++
+			j--
+		}
+	}
+	sortTerms(ts[:j+1])
+	sortTerms(ts[i:])
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Add profiles reports and adds them, replacing earlier versions.
+func (e *Engine) Add(reports ...portal.Report) {
+	ps := make([]*Profile, len(reports))
+	for i := range reports {
+		ps[i] = e.Analyze(&reports[i])
+	}
+	e.AddProfiles(ps...)
+}
+
+// AddProfiles adds profiles made by Analyze.
+func (e *Engine) AddProfiles(ps ...*Profile) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, p := range ps {
+		if old, ok := e.profiles[p.ID]; ok {
+			e.count(old, -1)
+		} else {
+			e.n++
+		}
+		e.profiles[p.ID] = p
+		e.count(p, 1)
+	}
+}
+
+// Remove forgets a report.
+func (e *Engine) Remove(id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if old, ok := e.profiles[id]; ok {
+		e.count(old, -1)
+		delete(e.profiles, id)
+		e.n--
+	}
+}
+
+func (e *Engine) count(p *Profile, d int32) {
+	for _, f := range p.feats {
+		e.featDF[f] += d
+	}
+	for _, t := range p.terms {
+		e.termDF[t.id] += d
+	}
+}
+
+// featIDF is the rarity weight of a feature: log(N/df), at least 0.
+func (e *Engine) featIDF(f int32) float64 {
+	df := float64(e.featDF[f])
+	return math.Max(0, math.Log((float64(e.n)+1)/(df+1)))
+}
+
+func (e *Engine) termIDF(t int32) float64 {
+	df := float64(e.termDF[t])
+	return math.Max(0, math.Log((float64(e.n)+1)/(df+1)))
+}

@@ -1,0 +1,262 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/investigation-portal/portal/internal/portal"
+)
+
+const seriesColumns = `id, title, rationale, status, score, evidence, created_by, changed_by,
+	decided_by, decision_reason, version, created_at, updated_at`
+
+func scanSeries(row rowScanner) (portal.Series, error) {
+	var (
+		s                 portal.Series
+		status            string
+		evidence, changed string
+		created, updated  string
+	)
+	err := row.Scan(&s.ID, &s.Title, &s.Rationale, &status, &s.Score, &evidence, &s.CreatedBy, &changed,
+		&s.DecidedBy, &s.Decision, &s.Version, &created, &updated)
+	if err != nil {
+		return s, err
+	}
+	s.Status = portal.SeriesStatus(status)
+	if err := json.Unmarshal([]byte(evidence), &s.Evidence); err != nil {
+		return s, fmt.Errorf("evidence: %w", err)
+	}
+	if err := json.Unmarshal([]byte(changed), &s.ChangedBy); err != nil {
+		return s, fmt.Errorf("changed_by: %w", err)
+	}
+	if s.CreatedAt, err = parseTime(created); err != nil {
+		return s, err
+	}
+	if s.UpdatedAt, err = parseTime(updated); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+func jsonText(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	if string(b) == "null" {
+		return "[]", nil
+	}
+	return string(b), nil
+}
+
+// CreateSeries stores a new series with its reports at version 1. The
+// creator is added to ChangedBy (none of them may later approve it).
+func (s *Store) CreateSeries(ctx context.Context, se portal.Series) (portal.Series, error) {
+	if se.Status == "" {
+		se.Status = portal.SeriesDraft
+	}
+	if se.CreatedBy == "" {
+		return se, portal.Errorf(portal.EINVALID, "a series needs a creator")
+	}
+	if !containsString(se.ChangedBy, se.CreatedBy) {
+		se.ChangedBy = append(se.ChangedBy, se.CreatedBy)
+	}
+	now := s.now()
+	se.Version, se.CreatedAt, se.UpdatedAt = 1, now, now
+	ev, err := jsonText(se.Evidence)
+	if err != nil {
+		return se, err
+	}
+	ch, err := jsonText(se.ChangedBy)
+	if err != nil {
+		return se, err
+	}
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, s.Rebind(`INSERT INTO series (title, rationale, status, score, evidence,
+			created_by, changed_by, decided_by, decision_reason, version, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			se.Title, se.Rationale, string(se.Status), se.Score, ev, se.CreatedBy, ch, se.DecidedBy,
+			se.Decision, se.Version, formatTime(now), formatTime(now)).Scan(&se.ID)
+		if err != nil {
+			return err
+		}
+		return s.writeMembers(ctx, tx, se.ID, se.ReportIDs)
+	})
+	if err != nil {
+		return se, fmt.Errorf("store: create series: %w", err)
+	}
+	return se, nil
+}
+
+func (s *Store) writeMembers(ctx context.Context, tx *sql.Tx, id int64, reports []string) error {
+	if _, err := tx.ExecContext(ctx, s.Rebind(`DELETE FROM series_reports WHERE series_id = ?`), id); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for i, r := range reports {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		if _, err := tx.ExecContext(ctx, s.Rebind(`INSERT INTO series_reports (series_id, report_id, position) VALUES (?, ?, ?)`), id, r, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Series returns one series with its reports, or ENOTFOUND.
+func (s *Store) Series(ctx context.Context, id int64) (portal.Series, error) {
+	se, err := scanSeries(s.db.QueryRowContext(ctx, s.Rebind(`SELECT `+seriesColumns+` FROM series WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return se, portal.Errorf(portal.ENOTFOUND, "series %d not found", id)
+	}
+	if err != nil {
+		return se, fmt.Errorf("store: series %d: %w", id, err)
+	}
+	if se.ReportIDs, err = s.members(ctx, id); err != nil {
+		return se, err
+	}
+	return se, nil
+}
+
+func (s *Store) members(ctx context.Context, id int64) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.Rebind(`SELECT report_id FROM series_reports WHERE series_id = ? ORDER BY position, report_id`), id)
+	if err != nil {
+		return nil, fmt.Errorf("store: series %d reports: %w", id, err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ListSeries lists series (with their reports) in the given status, or all
+// when status is empty, strongest score first, then newest.
+func (s *Store) ListSeries(ctx context.Context, status portal.SeriesStatus) ([]portal.Series, error) {
+	q := `SELECT ` + seriesColumns + ` FROM series`
+	var args []any
+	if status != "" {
+		q += ` WHERE status = ?`
+		args = append(args, string(status))
+	}
+	q += ` ORDER BY score DESC, id DESC`
+	rows, err := s.db.QueryContext(ctx, s.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list series: %w", err)
+	}
+	var out []portal.Series
+	for rows.Next() {
+		se, err := scanSeries(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: list series: %w", err)
+		}
+		out = append(out, se)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].ReportIDs, err = s.members(ctx, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// UpdateSeries writes a changed series made on version se.Version: a stale
+// version is ECONFLICT. by is added to ChangedBy. It returns the series at
+// its new version.
+func (s *Store) UpdateSeries(ctx context.Context, se portal.Series, by string) (portal.Series, error) {
+	if by != "" && !containsString(se.ChangedBy, by) {
+		se.ChangedBy = append(se.ChangedBy, by)
+	}
+	ev, err := jsonText(se.Evidence)
+	if err != nil {
+		return se, err
+	}
+	ch, err := jsonText(se.ChangedBy)
+	if err != nil {
+		return se, err
+	}
+	now := s.now()
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.Rebind(`UPDATE series SET title = ?, rationale = ?, status = ?,
+			score = ?, evidence = ?, changed_by = ?, decided_by = ?, decision_reason = ?,
+			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+			se.Title, se.Rationale, string(se.Status), se.Score, ev, ch, se.DecidedBy, se.Decision,
+			formatTime(now), se.ID, se.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var v int64
+			err := tx.QueryRowContext(ctx, s.Rebind(`SELECT version FROM series WHERE id = ?`), se.ID).Scan(&v)
+			if errors.Is(err, sql.ErrNoRows) {
+				return portal.Errorf(portal.ENOTFOUND, "series %d not found", se.ID)
+			}
+			return portal.Errorf(portal.ECONFLICT, "series %d was changed since version %d (now %d)", se.ID, se.Version, v)
+		}
+		return s.writeMembers(ctx, tx, se.ID, se.ReportIDs)
+	})
+	if err != nil {
+		var pe *portal.Error
+		if errors.As(err, &pe) {
+			return se, err
+		}
+		return se, fmt.Errorf("store: update series %d: %w", se.ID, err)
+	}
+	se.Version++
+	se.UpdatedAt = now
+	return se, nil
+}
+
+// FlagSeriesReport adds a report to a series as flagged: the linkage found
+// that a new import fits it, and a person should confirm.
+func (s *Store) FlagSeriesReport(ctx context.Context, id int64, report string) error {
+	_, err := s.db.ExecContext(ctx, s.Rebind(`INSERT INTO series_reports (series_id, report_id, position, flagged)
+		VALUES (?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM series_reports WHERE series_id = ?), 1)
+		ON CONFLICT (series_id, report_id) DO NOTHING`), id, report, id)
+	if err != nil {
+		return fmt.Errorf("store: flag report %s on series %d: %w", report, id, err)
+	}
+	return nil
+}
+
+// FlaggedReports returns the reports flagged on a series.
+func (s *Store) FlaggedReports(ctx context.Context, id int64) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, s.Rebind(`SELECT report_id FROM series_reports WHERE series_id = ? AND flagged = 1 ORDER BY position`), id)
+	if err != nil {
+		return nil, fmt.Errorf("store: flagged reports of series %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func containsString(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
