@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/investigation-portal/portal/internal/portal"
 )
@@ -83,7 +84,12 @@ func (s *Store) CreateSeries(ctx context.Context, se portal.Series) (portal.Seri
 		if err != nil {
 			return err
 		}
-		return s.writeMembers(ctx, tx, se.ID, se.ReportIDs)
+		added, removed, err := s.writeMembers(ctx, tx, se.ID, se.ReportIDs)
+		if err != nil {
+			return err
+		}
+		return s.writeEvent(ctx, tx, SeriesEvent{SeriesID: se.ID, At: now, Actor: se.CreatedBy, Action: "create",
+			Status: se.Status, Version: se.Version, Added: added, Removed: removed})
 	})
 	if err != nil {
 		return se, fmt.Errorf("store: create series: %w", err)
@@ -91,9 +97,16 @@ func (s *Store) CreateSeries(ctx context.Context, se portal.Series) (portal.Seri
 	return se, nil
 }
 
-func (s *Store) writeMembers(ctx context.Context, tx *sql.Tx, id int64, reports []string) error {
-	if _, err := tx.ExecContext(ctx, s.Rebind(`DELETE FROM series_reports WHERE series_id = ?`), id); err != nil {
-		return err
+// writeMembers makes reports the series' confirmed members, in that order,
+// and returns the reports it added and removed. Flagged reports that are
+// not among them stay flagged; a flagged report among them is confirmed.
+func (s *Store) writeMembers(ctx context.Context, tx *sql.Tx, id int64, reports []string) (added, removed []string, err error) {
+	old, err := s.membersQ(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := tx.ExecContext(ctx, s.Rebind(`DELETE FROM series_reports WHERE series_id = ? AND flagged = 0`), id); err != nil {
+		return nil, nil, err
 	}
 	seen := map[string]bool{}
 	for i, r := range reports {
@@ -101,11 +114,21 @@ func (s *Store) writeMembers(ctx context.Context, tx *sql.Tx, id int64, reports 
 			continue
 		}
 		seen[r] = true
-		if _, err := tx.ExecContext(ctx, s.Rebind(`INSERT INTO series_reports (series_id, report_id, position) VALUES (?, ?, ?)`), id, r, i); err != nil {
-			return err
+		if !containsString(old, r) {
+			added = append(added, r)
+		}
+		if _, err := tx.ExecContext(ctx, s.Rebind(`INSERT INTO series_reports (series_id, report_id, position, flagged)
+			VALUES (?, ?, ?, 0) ON CONFLICT (series_id, report_id) DO UPDATE SET position = excluded.position, flagged = 0`),
+			id, r, i); err != nil {
+			return nil, nil, err
 		}
 	}
-	return nil
+	for _, r := range old {
+		if !seen[r] {
+			removed = append(removed, r)
+		}
+	}
+	return added, removed, nil
 }
 
 // Series returns one series with its reports, or ENOTFOUND.
@@ -123,8 +146,17 @@ func (s *Store) Series(ctx context.Context, id int64) (portal.Series, error) {
 	return se, nil
 }
 
+// members returns the confirmed reports of a series (not the flagged ones).
 func (s *Store) members(ctx context.Context, id int64) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, s.Rebind(`SELECT report_id FROM series_reports WHERE series_id = ? ORDER BY position, report_id`), id)
+	return s.membersQ(ctx, s.db, id)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func (s *Store) membersQ(ctx context.Context, db querier, id int64) ([]string, error) {
+	rows, err := db.QueryContext(ctx, s.Rebind(`SELECT report_id FROM series_reports WHERE series_id = ? AND flagged = 0 ORDER BY position, report_id`), id)
 	if err != nil {
 		return nil, fmt.Errorf("store: series %d reports: %w", id, err)
 	}
@@ -177,12 +209,21 @@ func (s *Store) ListSeries(ctx context.Context, status portal.SeriesStatus) ([]p
 
 // UpdateSeries writes a changed series made on version se.Version: a stale
 // version is ECONFLICT. by is added to ChangedBy. It returns the series at
-// its new version.
+// its new version. The change is recorded in the history as a "change".
 func (s *Store) UpdateSeries(ctx context.Context, se portal.Series, by string) (portal.Series, error) {
+	return s.ChangeSeries(ctx, se, by, SeriesEvent{Actor: by, Action: "change"})
+}
+
+// ChangeSeries is UpdateSeries with the history entry spelled out: ev's
+// Action and Detail (and Actor, who need not be a changer: a supervisor's
+// decision leaves ChangedBy alone when by is ""). The entry's series,
+// time, status, version and added and removed reports are filled in, and it
+// is written in the same transaction as the change.
+func (s *Store) ChangeSeries(ctx context.Context, se portal.Series, by string, ev SeriesEvent) (portal.Series, error) {
 	if by != "" && !containsString(se.ChangedBy, by) {
 		se.ChangedBy = append(se.ChangedBy, by)
 	}
-	ev, err := jsonText(se.Evidence)
+	ev2, err := jsonText(se.Evidence)
 	if err != nil {
 		return se, err
 	}
@@ -195,7 +236,7 @@ func (s *Store) UpdateSeries(ctx context.Context, se portal.Series, by string) (
 		res, err := tx.ExecContext(ctx, s.Rebind(`UPDATE series SET title = ?, rationale = ?, status = ?,
 			score = ?, evidence = ?, changed_by = ?, decided_by = ?, decision_reason = ?,
 			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
-			se.Title, se.Rationale, string(se.Status), se.Score, ev, ch, se.DecidedBy, se.Decision,
+			se.Title, se.Rationale, string(se.Status), se.Score, ev2, ch, se.DecidedBy, se.Decision,
 			formatTime(now), se.ID, se.Version)
 		if err != nil {
 			return err
@@ -206,9 +247,17 @@ func (s *Store) UpdateSeries(ctx context.Context, se portal.Series, by string) (
 			if errors.Is(err, sql.ErrNoRows) {
 				return portal.Errorf(portal.ENOTFOUND, "series %d not found", se.ID)
 			}
-			return portal.Errorf(portal.ECONFLICT, "series %d was changed since version %d (now %d)", se.ID, se.Version, v)
+			return portal.Errorf(portal.ECONFLICT, "series %d was changed since version %d (now %d): reload it and make the change again", se.ID, se.Version, v)
 		}
-		return s.writeMembers(ctx, tx, se.ID, se.ReportIDs)
+		added, removed, err := s.writeMembers(ctx, tx, se.ID, se.ReportIDs)
+		if err != nil {
+			return err
+		}
+		ev.SeriesID, ev.At, ev.Status, ev.Version, ev.Added, ev.Removed = se.ID, now, se.Status, se.Version+1, added, removed
+		if ev.Action == "" {
+			ev.Action = "change"
+		}
+		return s.writeEvent(ctx, tx, ev)
 	})
 	if err != nil {
 		var pe *portal.Error
@@ -220,6 +269,106 @@ func (s *Store) UpdateSeries(ctx context.Context, se portal.Series, by string) (
 	se.Version++
 	se.UpdatedAt = now
 	return se, nil
+}
+
+// SeriesEvent is one entry in a series' history.
+type SeriesEvent struct {
+	ID       int64               `json:"-"`
+	SeriesID int64               `json:"-"`
+	At       time.Time           `json:"at"`
+	Actor    string              `json:"actor"`
+	Action   string              `json:"action"` // create, change, adopt, submit, approve, reject, dismiss
+	Status   portal.SeriesStatus `json:"status"` // the status after the event
+	Version  int64               `json:"version"`
+	Added    []string            `json:"added,omitempty"`
+	Removed  []string            `json:"removed,omitempty"`
+	Detail   string              `json:"detail,omitempty"`
+}
+
+func (s *Store) writeEvent(ctx context.Context, tx *sql.Tx, ev SeriesEvent) error {
+	if ev.Actor == "" {
+		ev.Actor = "system"
+	}
+	added, err := jsonText(ev.Added)
+	if err != nil {
+		return err
+	}
+	removed, err := jsonText(ev.Removed)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, s.Rebind(`INSERT INTO series_events (series_id, at, actor, action, status, version, added, removed, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), ev.SeriesID, formatTime(ev.At), ev.Actor, ev.Action, string(ev.Status),
+		ev.Version, added, removed, ev.Detail)
+	return err
+}
+
+// SeriesHistory returns the history of a series, oldest first.
+func (s *Store) SeriesHistory(ctx context.Context, id int64) ([]SeriesEvent, error) {
+	rows, err := s.db.QueryContext(ctx, s.Rebind(`SELECT id, series_id, at, actor, action, status, version, added, removed, detail
+		FROM series_events WHERE series_id = ? ORDER BY id`), id)
+	if err != nil {
+		return nil, fmt.Errorf("store: history of series %d: %w", id, err)
+	}
+	defer rows.Close()
+	out := []SeriesEvent{}
+	for rows.Next() {
+		var (
+			ev                 SeriesEvent
+			at, status, ad, rm string
+		)
+		if err := rows.Scan(&ev.ID, &ev.SeriesID, &at, &ev.Actor, &ev.Action, &status, &ev.Version, &ad, &rm, &ev.Detail); err != nil {
+			return nil, fmt.Errorf("store: history of series %d: %w", id, err)
+		}
+		ev.Status = portal.SeriesStatus(status)
+		if ev.At, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(ad), &ev.Added); err != nil {
+			return nil, fmt.Errorf("store: history of series %d: %w", id, err)
+		}
+		if err := json.Unmarshal([]byte(rm), &ev.Removed); err != nil {
+			return nil, fmt.Errorf("store: history of series %d: %w", id, err)
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+// DismissFlagged takes a flagged report off a series (a person judged that
+// it does not fit) and records ev in its history. It does not change the
+// series' version: flags are the linkage's suggestions, not its content.
+// A report that is not flagged on the series is ENOTFOUND.
+func (s *Store) DismissFlagged(ctx context.Context, id int64, report string, ev SeriesEvent) error {
+	err := s.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.Rebind(`DELETE FROM series_reports WHERE series_id = ? AND report_id = ? AND flagged = 1`), id, report)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return portal.Errorf(portal.ENOTFOUND, "report %s is not flagged on series %d", report, id)
+		}
+		var (
+			status  string
+			version int64
+		)
+		if err := tx.QueryRowContext(ctx, s.Rebind(`SELECT status, version FROM series WHERE id = ?`), id).Scan(&status, &version); err != nil {
+			return err
+		}
+		ev.SeriesID, ev.At, ev.Status, ev.Version, ev.Removed = id, s.now(), portal.SeriesStatus(status), version, []string{report}
+		if ev.Action == "" {
+			ev.Action = "dismiss"
+		}
+		return s.writeEvent(ctx, tx, ev)
+	})
+	if err != nil {
+		var pe *portal.Error
+		if errors.As(err, &pe) {
+			return err
+		}
+		return fmt.Errorf("store: dismiss %s on series %d: %w", report, id, err)
+	}
+	return nil
 }
 
 // FlagSeriesReport adds a report to a series as flagged: the linkage found
@@ -234,7 +383,8 @@ func (s *Store) FlagSeriesReport(ctx context.Context, id int64, report string) e
 	return nil
 }
 
-// FlaggedReports returns the reports flagged on a series.
+// FlaggedReports returns the reports flagged on a series and not yet
+// confirmed or dismissed.
 func (s *Store) FlaggedReports(ctx context.Context, id int64) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, s.Rebind(`SELECT report_id FROM series_reports WHERE series_id = ? AND flagged = 1 ORDER BY position`), id)
 	if err != nil {
