@@ -145,6 +145,29 @@ func (s *Server) routes() {
 	api.GET("/reports/:id/similar", s.apiSimilar, s.session, s.require(portal.PermReadReports), s.purpose)
 	pages.GET("/series/discover", s.discoverPage, s.session, s.require(portal.PermReadReports), s.purpose)
 	pages.POST("/series/discover", s.runDiscovery, s.session, s.require(portal.PermEditSeries), s.purpose)
+	// The series workflow (series.go): investigators and supervisors draft,
+	// change and submit; supervisors who had no hand in a series decide it.
+	edit := []echo.MiddlewareFunc{s.session, s.require(portal.PermEditSeries), s.purpose}
+	decide := []echo.MiddlewareFunc{s.session, s.require(portal.PermDecideSeries), s.purpose}
+	api.GET("/series", s.apiListSeries, edit...)
+	api.POST("/series", s.apiCreateSeries, edit...)
+	api.GET("/series/:id", s.apiGetSeries, edit...)
+	api.PATCH("/series/:id", s.apiPatchSeries, edit...)
+	api.POST("/series/:id/submit", s.apiSeriesStep("submit"), edit...)
+	api.POST("/series/:id/approve", s.apiSeriesStep("approve"), decide...)
+	api.POST("/series/:id/reject", s.apiSeriesStep("reject"), decide...)
+	pages.GET("/series", s.seriesListPage, edit...)
+	pages.POST("/series", s.createSeriesForm, edit...)
+	pages.GET("/series/:id", s.seriesPage, edit...)
+	pages.POST("/series/:id", s.editSeriesForm, edit...)
+	pages.GET("/series/:id/print", s.seriesPrintPage, edit...)
+	pages.POST("/series/:id/reports", s.seriesReportsForm(true), edit...)
+	pages.POST("/series/:id/remove", s.seriesReportsForm(false), edit...)
+	pages.POST("/series/:id/flagged", s.seriesFlaggedForm, edit...)
+	pages.POST("/series/:id/adopt", s.adoptSeriesForm, edit...)
+	pages.POST("/series/:id/submit", s.seriesStepForm("submit"), edit...)
+	pages.POST("/series/:id/approve", s.seriesStepForm("approve"), decide...)
+	pages.POST("/series/:id/reject", s.seriesStepForm("reject"), decide...)
 	// The auditor's pages, GET /api/v1/audit and GET /metrics (audit.go).
 	s.auditRoutes(pages, api)
 }
