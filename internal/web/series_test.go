@@ -522,3 +522,33 @@ func TestSeriesFlaggedConfirmAndDismiss(t *testing.T) {
 		t.Errorf("after confirm and dismiss: %v flagged %v", got.ReportIDs, fl)
 	}
 }
+
+func TestSeriesAdoptPage(t *testing.T) {
+	p := newTestPortal(t)
+	seriesReports(p)
+	ctx := context.Background()
+	se, err := p.Store.CreateSeries(ctx, portal.Series{Title: "Candidate series 1", Status: portal.SeriesProposed,
+		ReportIDs: []string{"R1", "R2", "R4"}, Score: 0.9, Evidence: []portal.Reason{{Kind: "mo:approach", Detail: "posed as a minicab driver", Weight: 1}}, CreatedBy: "linkage"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ivy := p.browser()
+	ivy.login("ivy")
+	loc := fmt.Sprintf("/series/%d", se.ID)
+	page := ivy.request("GET", loc, nil)
+	for _, want := range []string{`data-testid="adopt"`, "posed as a minicab driver", `data-testid="remove"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("proposed series page lacks %q", want)
+		}
+	}
+	form := func(v url.Values) url.Values { v.Set("_csrf", ivy.cookies["portal_csrf"]); return v }
+	wantStatus(t, "prune R4", ivy.request("POST", loc+"/remove", form(url.Values{"report": {"R4"}, "version": {"1"}})), http.StatusSeeOther)
+	wantStatus(t, "adopt", ivy.request("POST", loc+"/adopt", form(url.Values{"version": {"2"}})), http.StatusSeeOther)
+	got, _ := p.Store.Series(ctx, se.ID)
+	if got.Status != portal.SeriesDraft || fmt.Sprint(got.ReportIDs) != "[R1 R2]" || !slices.Contains(got.ChangedBy, "ivy") {
+		t.Errorf("adopted %+v", got)
+	}
+	if lp := ivy.request("GET", "/series?show=mine", nil); !strings.Contains(lp.Body, fmt.Sprintf(`data-id="%d"`, se.ID)) {
+		t.Errorf("the adopted series is not among ivy's")
+	}
+}
