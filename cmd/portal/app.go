@@ -173,7 +173,11 @@ func (m *Main) open(ctx context.Context) error {
 	if m.Store, err = store.Open(ctx, dsn); err != nil {
 		return err
 	}
-	if m.Audit, err = audit.Open(ctx, m.Store, filepath.Join(m.DataDir, "audit.key")); err != nil {
+	auditKey := m.Config.Audit.KeyFile
+	if auditKey == "" {
+		auditKey = filepath.Join(m.DataDir, "audit.key")
+	}
+	if m.Audit, err = audit.Open(ctx, m.Store, auditKey); err != nil {
 		return err
 	}
 	ixPath := filepath.Join(m.DataDir, "index")

@@ -26,6 +26,12 @@ type Config struct {
 		// directory as session.key. Nodes sharing a store share the key.
 		Key string `yaml:"key"`
 	} `yaml:"session"`
+	Audit struct {
+		// KeyFile holds the key that signs audit checkpoints. Empty: DATA/audit.key.
+		// Nodes that share one PostgreSQL store write one log, so they must
+		// point at the same key file (or copies of it).
+		KeyFile string `yaml:"key_file"`
+	} `yaml:"audit"`
 	Lockout struct {
 		MaxFailures int           `yaml:"max_failures"`
 		Window      time.Duration `yaml:"window"`
