@@ -3,6 +3,7 @@ package linkage
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -256,18 +257,29 @@ func (e *Engine) reasons(a, b *Profile, ps pairSignals) []portal.Reason {
 	}
 	// Text: the distinctive phrases and words they share.
 	if t := ps.x[sigIndex[sigText]]; t > 0 {
-		sort.Slice(ps.text, func(i, j int) bool { return ps.text[i].weight > ps.text[j].weight })
+		sort.Slice(ps.text, func(i, j int) bool {
+			if ps.text[i].weight != ps.text[j].weight {
+				return ps.text[i].weight > ps.text[j].weight
+			}
+			return ps.text[i].id < ps.text[j].id
+		})
 		var phrases, words []string
 		for _, st := range ps.text {
-			s := e.termName[st.id]
-			if strings.Contains(s, " ") {
+			if !e.quotable(st.id) {
+				continue
+			}
+			s := e.written(st.id)
+			if strings.Contains(e.termName[st.id], " ") {
 				if len(phrases) < 3 && !coveredBy(s, phrases) {
 					phrases = append(phrases, s)
 				}
-			} else if len(words) < 5 && !coveredBy(s, phrases) {
+			} else if len(words) < 8 {
 				words = append(words, s)
 			}
 		}
+		// Words the quoted phrases already say are not repeated.
+		words = slices.DeleteFunc(words, func(s string) bool { return coveredBy(s, phrases) })
+		words = words[:min(len(words), 5)]
 		detail := fmt.Sprintf("narratives alike (%.0f%% of distinctive wording shared)", 100*t)
 		if len(phrases) > 0 {
 			detail = "shared distinctive phrase: '" + strings.Join(phrases, "', '") + "'"
