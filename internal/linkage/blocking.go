@@ -23,10 +23,33 @@ type blocks struct {
 	slotOf map[string]int32
 	norm   []float32   // per slot: text vector norm (IDF when added)
 	nfeat  []float32   // per slot: log1p(feature count)
+	attr   []slotAttr  // per slot: what the cheap score and the viewer check read
+	codes  map[string]uint16
 	terms  [][]posting // term id -> reports using it
 	feats  [][]int32   // feature id -> slots
 	cells  map[cellKey][]int32
 	pool   sync.Pool // *scratch
+}
+
+// slotAttr keeps the fields read for every report a query reaches next to
+// each other, so that the final pass does not chase profile pointers.
+type slotAttr struct {
+	offence, locType, borough, unit uint16
+	restricted, dead                bool
+}
+
+// code numbers a string value (offence, place type, borough, unit); 0 is
+// the empty string.
+func (b *blocks) code(s string) uint16 {
+	if s == "" {
+		return 0
+	}
+	c, ok := b.codes[s]
+	if !ok {
+		c = uint16(len(b.codes) + 1)
+		b.codes[s] = c
+	}
+	return c
 }
 
 type posting struct {
@@ -66,7 +89,7 @@ func (e *Engine) ensureBlocks() {
 		return
 	}
 	b := &blocks{slotOf: make(map[string]int32, len(e.profiles)), terms: make([][]posting, len(e.termName)),
-		feats: make([][]int32, len(e.Lex.Features)), cells: map[cellKey][]int32{}}
+		feats: make([][]int32, len(e.Lex.Features)), cells: map[cellKey][]int32{}, codes: map[string]uint16{}}
 	// Size the term lists first: one allocation each.
 	for t, df := range e.termDF {
 		if df > 1 {
@@ -88,6 +111,7 @@ func (e *Engine) ensureBlocks() {
 func (e *Engine) blockAdd(b *blocks, p *Profile) {
 	if old, ok := b.slotOf[p.ID]; ok {
 		b.slots[old] = nil
+		b.attr[old].dead = true
 	}
 	s := int32(len(b.slots))
 	b.slots = append(b.slots, p)
@@ -103,6 +127,8 @@ func (e *Engine) blockAdd(b *blocks, p *Profile) {
 	}
 	b.norm = append(b.norm, float32(math.Sqrt(na)))
 	b.nfeat = append(b.nfeat, float32(math.Log1p(float64(len(p.feats)))))
+	b.attr = append(b.attr, slotAttr{offence: b.code(p.Offence), locType: b.code(p.LocType), borough: b.code(p.Borough),
+		unit: b.code(p.Unit), restricted: p.Restricted})
 	for _, f := range p.feats {
 		b.feats[f] = append(b.feats[f], s)
 	}
@@ -117,6 +143,7 @@ func (e *Engine) blockRemove(id string) {
 	}
 	if s, ok := e.blk.slotOf[id]; ok {
 		e.blk.slots[s] = nil
+		e.blk.attr[s].dead = true
 		delete(e.blk.slotOf, id)
 	}
 }
@@ -190,7 +217,7 @@ func (e *Engine) blockCandidates(p *Profile, v index.Viewer, k int) []string {
 		idf := e.termIDF(t.id)
 		v := float64(t.w) * idf
 		na += v * v
-		if df := e.termDF[t.id]; df >= 2 && df <= maxDF {
+		if df := e.termDF[t.id]; df >= 2 && df <= maxDF && int(t.id) < len(b.terms) {
 			picks = append(picks, termPick{t.id, v * idf})
 		}
 	}
@@ -203,17 +230,34 @@ func (e *Engine) blockCandidates(p *Profile, v index.Viewer, k int) []string {
 	if len(picks) > cw.blockTerms() {
 		picks = picks[:cw.blockTerms()]
 	}
+	// Rare terms and features bring reports in; common ones only add to
+	// the score of reports something rarer brought in (reaching every
+	// report that says "bus" would cost more than scoring them).
+	touchDF := int32(float64(e.n)*cw.touchShare()) + 1
 	for _, t := range picks {
 		q := float32(t.q)
+		if int32(len(b.terms[t.id])) <= touchDF {
+			for _, ps := range b.terms[t.id] {
+				sc.touch(ps.slot)
+				sc.dot[ps.slot] += q * ps.w
+			}
+			continue
+		}
 		for _, ps := range b.terms[t.id] {
-			sc.touch(ps.slot)
-			sc.dot[ps.slot] += q * ps.w
+			if sc.mark[ps.slot] == sc.epoch {
+				sc.dot[ps.slot] += q * ps.w
+			}
 		}
 	}
 	// Features, by rarity, as the score weighs them.
 	maxFeatDF := int32(float64(e.n)*cw.maxFeatShare()) + 1
+	var common []int32
 	for _, f := range p.feats {
 		if e.featDF[f] < 2 || e.featDF[f] > maxFeatDF {
+			continue
+		}
+		if int32(len(b.feats[f])) > touchDF {
+			common = append(common, f)
 			continue
 		}
 		add := float32(w[sigIndex[domainSignal(e.Lex.Features[f].Domain)]] * e.featIDF(f) / 5)
@@ -259,6 +303,14 @@ func (e *Engine) blockCandidates(p *Profile, v index.Viewer, k int) []string {
 			}
 		}
 	}
+	for _, f := range common {
+		add := float32(w[sigIndex[domainSignal(e.Lex.Features[f].Domain)]] * e.featIDF(f) / 5)
+		for _, s := range b.feats[f] {
+			if sc.mark[s] == sc.epoch {
+				sc.extra[s] += add
+			}
+		}
+	}
 	// The cheap score of each reached report, and the best k.
 	wText, wCount := float32(w[sigIndex[sigText]]), float32(w[sigIndex[sigFeatureCount]])
 	wOff, wLoc, wBor := float32(w[sigIndex[sigOffence]]), float32(w[sigIndex[sigLocType]]), float32(w[sigIndex[sigBorough]])
@@ -267,26 +319,28 @@ func (e *Engine) blockCandidates(p *Profile, v index.Viewer, k int) []string {
 		invA = float32(1 / math.Sqrt(na))
 	}
 	self, hasSelf := b.slotOf[p.ID]
+	pOff, pLoc, pBor := b.codes[p.Offence], b.codes[p.LocType], b.codes[p.Borough]
+	vUnit, vUnitKnown := b.codes[v.Unit]
 	top := make(topK, 0, k+1)
 	for _, s := range sc.touched {
-		q := b.slots[s]
-		if q == nil || (hasSelf && s == self) || q.ID == p.ID {
+		a := &b.attr[s]
+		if a.dead || (hasSelf && s == self) {
 			continue
 		}
-		if !v.All && q.Restricted && (v.Unit == "" || q.Unit != v.Unit) {
+		if !v.All && a.restricted && (v.Unit == "" || !vUnitKnown || a.unit != vUnit) {
 			continue
 		}
 		score := sc.extra[s] + wCount*b.nfeat[s]
 		if n := b.norm[s]; n > 0 {
 			score += wText * sc.dot[s] * invA / n
 		}
-		if q.Offence == p.Offence {
+		if a.offence == pOff && pOff != 0 {
 			score += wOff
 		}
-		if q.LocType != "" && q.LocType == p.LocType {
+		if a.locType == pLoc && pLoc != 0 {
 			score += wLoc
 		}
-		if q.Borough != "" && q.Borough == p.Borough {
+		if a.borough == pBor && pBor != 0 {
 			score += wBor
 		}
 		if len(top) < k {
@@ -302,9 +356,11 @@ func (e *Engine) blockCandidates(p *Profile, v index.Viewer, k int) []string {
 		}
 		return top[i].slot < top[j].slot
 	})
-	out := make([]string, len(top))
-	for i, c := range top {
-		out[i] = b.slots[c.slot].ID
+	out := make([]string, 0, len(top))
+	for _, c := range top {
+		if q := b.slots[c.slot]; q.ID != p.ID {
+			out = append(out, q.ID)
+		}
 	}
 	return out
 }

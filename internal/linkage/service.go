@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/portal"
 	"github.com/investigation-portal/portal/internal/store"
@@ -149,7 +151,7 @@ func (s *Service) Similar(ctx context.Context, id string, v index.Viewer, limit 
 	if err := s.Sync(ctx); err != nil {
 		return nil, err
 	}
-	return s.Engine.Similar(ctx, s.Index.Bleve(), id, v, limit)
+	return s.Engine.Similar(ctx, s.bleve(), id, v, limit)
 }
 
 // Discover clusters the corpus and stores each candidate series as a
@@ -159,7 +161,7 @@ func (s *Service) Discover(ctx context.Context, minScore float64, by string) ([]
 	if err := s.Sync(ctx); err != nil {
 		return nil, err
 	}
-	cs, err := s.Engine.Discover(ctx, s.Index.Bleve(), minScore)
+	cs, err := s.Engine.Discover(ctx, s.bleve(), minScore)
 	if err != nil {
 		return nil, err
 	}
@@ -197,6 +199,15 @@ func (s *Service) Group(ctx context.Context, ids []string) ([]Cluster, error) {
 		return nil, err
 	}
 	return s.Engine.Group(ids), nil
+}
+
+// bleve is the index's Bleve handle, nil without an index (the blocking
+// candidates do not need one).
+func (s *Service) bleve() bleve.Index {
+	if s.Index == nil {
+		return nil
+	}
+	return s.Index.Bleve()
 }
 
 // Ready says whether the engine has loaded every report (Sync has run once).
@@ -240,7 +251,17 @@ func (s *Service) StartDiscover(minScore float64, by string, timeout time.Durati
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		out, err := s.Discover(ctx, minScore, by)
+		var out []portal.Series
+		err := func() (err error) {
+			// A panic here would take the whole server down with it.
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("linkage: discovery failed: %v", r)
+				}
+			}()
+			out, err = s.Discover(ctx, minScore, by)
+			return err
+		}()
 		s.runMu.Lock()
 		defer s.runMu.Unlock()
 		s.run.Running, s.run.Finished, s.run.Series = false, time.Now(), len(out)

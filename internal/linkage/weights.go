@@ -194,6 +194,14 @@ type candidateWeights struct {
 	BlockTerms   int     `yaml:"block_terms,omitempty"`    // distinctive terms looked up per report
 	MaxDFShare   float64 `yaml:"max_df_share,omitempty"`   // terms in more than this share of reports are skipped
 	MaxFeatShare float64 `yaml:"max_feat_share,omitempty"` // features in more than this share of reports are skipped
+	TouchShare   float64 `yaml:"touch_share,omitempty"`    // terms and features in more than this share only add to reports others reached
+}
+
+func (c candidateWeights) touchShare() float64 {
+	if c.TouchShare <= 0 {
+		return 0.02
+	}
+	return c.TouchShare
 }
 
 func (c candidateWeights) blockTerms() int {
