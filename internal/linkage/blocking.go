@@ -21,9 +21,9 @@ import (
 type blocks struct {
 	slots  []*Profile // slot -> profile; nil once removed or replaced
 	slotOf map[string]int32
-	norm   []float32   // per slot: text vector norm (IDF when added)
-	nfeat  []float32   // per slot: log1p(feature count)
-	attr   []slotAttr  // per slot: what the cheap score and the viewer check read
+	norm   []float32  // per slot: text vector norm (IDF when added)
+	nfeat  []float32  // per slot: log1p(feature count)
+	attr   []slotAttr // per slot: what the cheap score and the viewer check read
 	codes  map[string]uint16
 	terms  [][]posting // term id -> reports using it
 	feats  [][]int32   // feature id -> slots
