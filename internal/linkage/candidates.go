@@ -34,7 +34,7 @@ func (e *Engine) Candidates(ctx context.Context, bx bleve.Index, p *Profile, v i
 		return nil, err
 	}
 	e.ensureBlocks()
-	e.mu.RLock()
+	e.rlockFresh()
 	defer e.mu.RUnlock()
 	return e.blockCandidates(p, v, k), nil
 }
@@ -231,13 +231,13 @@ func (e *Engine) Similar(ctx context.Context, bx bleve.Index, id string, v index
 		s float64
 	}
 	var ss []scored
-	e.mu.RLock()
+	e.rlockFresh()
 	for _, c := range ids {
 		q := e.profiles[c]
 		if q == nil {
 			continue
 		}
-		ss = append(ss, scored{q, sigmoid(e.Weights.logit(e.signals(p, q).x))})
+		ss = append(ss, scored{q, e.score(p, q)})
 	}
 	e.mu.RUnlock()
 	sort.Slice(ss, func(i, j int) bool {

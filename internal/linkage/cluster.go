@@ -58,13 +58,13 @@ func (e *Engine) CandidateEdges(ctx context.Context, bx bleve.Index, ids []strin
 					continue
 				}
 				var local []Edge
-				e.mu.RLock()
+				e.rlockFresh()
 				for _, c := range cs {
 					q := e.profiles[c]
 					if q == nil {
 						continue
 					}
-					if s := sigmoid(e.Weights.logit(e.signals(p, q).x)); s >= minScore {
+					if s := e.score(p, q); s >= minScore {
 						local = append(local, Edge{p.ID, c, s})
 					}
 				}

@@ -35,6 +35,12 @@ type Engine struct {
 	n        int
 	blk      *blocks // candidate index, built on first use (blocking.go)
 
+	// Cached rarity weights and text norms, valid while statGen == gen
+	// (gen counts changes); otherwise they are computed as needed.
+	gen, statGen int64
+	idfc     []float64
+	featIDFc []float64
+
 	// scored counts pair scorings, so tests can check that nothing
 	// compares all pairs.
 	scored countingInt
@@ -245,6 +251,7 @@ func (e *Engine) Add(reports ...portal.Report) {
 func (e *Engine) AddProfiles(ps ...*Profile) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.gen++
 	for _, p := range ps {
 		if old, ok := e.profiles[p.ID]; ok {
 			e.count(old, -1)
@@ -263,6 +270,7 @@ func (e *Engine) AddProfiles(ps ...*Profile) {
 func (e *Engine) Remove(id string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.gen++
 	if old, ok := e.profiles[id]; ok {
 		e.count(old, -1)
 		delete(e.profiles, id)
@@ -282,11 +290,63 @@ func (e *Engine) count(p *Profile, d int32) {
 
 // featIDF is the rarity weight of a feature: log(N/df), at least 0.
 func (e *Engine) featIDF(f int32) float64 {
+	if e.statGen == e.gen && e.featIDFc != nil {
+		return e.featIDFc[f]
+	}
 	df := float64(e.featDF[f])
 	return math.Max(0, math.Log((float64(e.n)+1)/(df+1)))
 }
 
 func (e *Engine) termIDF(t int32) float64 {
+	if e.statGen == e.gen && int(t) < len(e.idfc) {
+		return e.idfc[t]
+	}
 	df := float64(e.termDF[t])
 	return math.Max(0, math.Log((float64(e.n)+1)/(df+1)))
+}
+
+// norm is the length of a profile's IDF-weighted term vector. The caller
+// holds e.mu.
+func (e *Engine) norm(p *Profile) float64 {
+	if p.normGen == e.gen && e.statGen == e.gen {
+		return p.norm
+	}
+	var n float64
+	for _, t := range p.terms {
+		v := float64(t.w) * e.termIDF(t.id)
+		n += v * v
+	}
+	return math.Sqrt(n)
+}
+
+// rlockFresh read-locks the engine with the rarity weights and norms
+// cached for the current corpus: scoring a pair then takes no logarithms.
+// After a change, the first reader recomputes them (a few milliseconds
+// for the terms, a pass over the profiles for the norms).
+func (e *Engine) rlockFresh() {
+	e.mu.RLock()
+	if e.statGen == e.gen {
+		return
+	}
+	e.mu.RUnlock()
+	e.mu.Lock()
+	if e.statGen != e.gen {
+		e.statGen = -1 // compute from the counts, not the stale cache
+		idf := make([]float64, len(e.termDF))
+		for t := range idf {
+			idf[t] = e.termIDF(int32(t))
+		}
+		fidf := make([]float64, len(e.featDF))
+		for f := range fidf {
+			fidf[f] = e.featIDF(int32(f))
+		}
+		e.idfc, e.featIDFc, e.statGen = idf, fidf, e.gen
+		for _, p := range e.profiles {
+			p.normGen = -1
+			p.norm = e.norm(p)
+			p.normGen = e.gen
+		}
+	}
+	e.mu.Unlock()
+	e.mu.RLock()
 }
