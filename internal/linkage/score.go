@@ -290,6 +290,9 @@ func (e *Engine) reasons(a, b *Profile, ps pairSignals) []portal.Reason {
 		detail := fmt.Sprintf("narratives alike (%.0f%% of distinctive wording shared)", 100*t)
 		if len(phrases) > 0 {
 			detail = "shared distinctive phrase: '" + strings.Join(phrases, "', '") + "'"
+			if len(phrases) > 1 {
+				detail = "shared distinctive phrases: '" + strings.Join(phrases, "', '") + "'"
+			}
 			if len(words) > 0 {
 				detail += "; words: " + strings.Join(words, ", ")
 			}
