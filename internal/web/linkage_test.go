@@ -183,3 +183,27 @@ func TestSearchPageGroupsHitsIntoSeries(t *testing.T) {
 		t.Errorf("grouped search page leaked a restricted report")
 	}
 }
+
+// While the start-up warm-up is loading the linkage, the report page says
+// so rather than waiting for it; once warm, the panel lists the matches.
+func TestReportPageWhileLinkageWarms(t *testing.T) {
+	p := newTestPortal(t)
+	p.addReports(linkageReports()...)
+	svc, err := p.Server.linkageService()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := p.browser()
+	b.login("ivy")
+	r := b.request("GET", "/reports/M1", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-testid="similar-pending"`) {
+		t.Fatalf("report page while the linkage loads: %d %s", r.Status, r.Body)
+	}
+	if err := p.Server.WarmLinkage(t.Context()); err != nil || !svc.Ready() {
+		t.Fatalf("warm-up: %v ready=%v", err, svc.Ready())
+	}
+	r = b.request("GET", "/reports/M1", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-id="M2"`) {
+		t.Fatalf("report page after the warm-up: %d %s", r.Status, r.Body)
+	}
+}
