@@ -38,8 +38,8 @@ type Engine struct {
 	// Cached rarity weights and text norms, valid while statGen == gen
 	// (gen counts changes); otherwise they are computed as needed.
 	gen, statGen int64
-	idfc     []float64
-	featIDFc []float64
+	idfc         []float64
+	featIDFc     []float64
 
 	// scored counts pair scorings, so tests can check that nothing
 	// compares all pairs.
