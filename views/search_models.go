@@ -21,6 +21,7 @@ type SearchForm struct {
 	Near          string // LAT,LON,KM
 	Sort          string
 	CreatedAfter  string // RFC 3339: only reports stored after (saved-search alerts)
+	Group         bool   // show the hits grouped into candidate series (group=series)
 }
 
 // Values is the form as URL parameters, without paging.
@@ -53,6 +54,9 @@ func (f SearchForm) Values() url.Values {
 		v.Set("sort", f.Sort)
 	}
 	set("created_after", f.CreatedAfter)
+	if f.Group {
+		v.Set("group", "series")
+	}
 	return v
 }
 
@@ -77,6 +81,30 @@ type SearchPage struct {
 	// Points are the hits on this page that have a location, projected
 	// into a 100×100 box for a small map.
 	Points []MapPoint
+	// Groups are the hits grouped into candidate series (Form.Group):
+	// strongest first, hits in no series last as groups of one.
+	Groups []SeriesGroup
+}
+
+// GroupURL switches between the grouped and the flat list of these hits.
+func (p SearchPage) GroupURL(group bool) string {
+	f := p.Form
+	f.Group = group
+	return "/search?" + f.Values().Encode()
+}
+
+// hitsOf is the hits of a group, in the order of the results.
+func (p SearchPage) hitsOf(g SeriesGroup) []index.Hit {
+	var out []index.Hit
+	for _, h := range p.Result.Hits {
+		for _, id := range g.Reports {
+			if h.ID == id {
+				out = append(out, h)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Params is the search as a URL query string, without paging.

@@ -47,6 +47,16 @@ func (m *Main) serve(ctx context.Context, args []string) int {
 	if err != nil {
 		return m.fail(err)
 	}
+	// Load the linkage engine while the server already answers: the first
+	// similar-reports request would otherwise wait for it (~40 s at 100k).
+	go func() {
+		start := time.Now()
+		if err := srv.WarmLinkage(ctx); err != nil && ctx.Err() == nil {
+			m.Log.Error("linkage warm-up", "err", err)
+			return
+		}
+		m.Log.Info("linkage engine loaded", "took", time.Since(start).Round(time.Millisecond).String())
+	}()
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		return m.fail(err)

@@ -19,14 +19,31 @@ import (
 // a more-like-this query on the index, never from comparing all pairs.
 const MaxCandidates = 100
 
-// Candidates asks the index for the reports most like p: its distinctive
-// words (weighted by their rarity in the index's own term dictionary), the
-// places near it and the weeks around it. The viewer's restrictions apply
-// inside the query. p itself is never returned.
+// Candidates returns the reports most like p, at most k (MaxCandidates):
+// from the engine's blocking lists (blocking.go) unless the weights'
+// candidates.source is "index". The viewer's restrictions apply. p itself
+// is never returned.
 func (e *Engine) Candidates(ctx context.Context, bx bleve.Index, p *Profile, v index.Viewer, k int) ([]string, error) {
 	if k <= 0 || k > MaxCandidates {
 		k = MaxCandidates
 	}
+	if e.Weights.Candidates.Source == "index" {
+		return e.IndexCandidates(ctx, bx, p, v, k)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	e.ensureBlocks()
+	e.rlockFresh()
+	defer e.mu.RUnlock()
+	return e.blockCandidates(p, v, k), nil
+}
+
+// IndexCandidates asks the Bleve index for the reports most like p: its
+// distinctive words (weighted by their rarity in the index's own term
+// dictionary), the places near it and the weeks around it, the viewer's
+// restrictions inside the query.
+func (e *Engine) IndexCandidates(ctx context.Context, bx bleve.Index, p *Profile, v index.Viewer, k int) ([]string, error) {
 	q, err := e.moreLikeThis(ctx, bx, p)
 	if err != nil {
 		return nil, err
@@ -214,13 +231,13 @@ func (e *Engine) Similar(ctx context.Context, bx bleve.Index, id string, v index
 		s float64
 	}
 	var ss []scored
-	e.mu.RLock()
+	e.rlockFresh()
 	for _, c := range ids {
 		q := e.profiles[c]
 		if q == nil {
 			continue
 		}
-		ss = append(ss, scored{q, sigmoid(e.Weights.logit(e.signals(p, q).x))})
+		ss = append(ss, scored{q, e.score(p, q)})
 	}
 	e.mu.RUnlock()
 	sort.Slice(ss, func(i, j int) bool {

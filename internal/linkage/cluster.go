@@ -58,13 +58,13 @@ func (e *Engine) CandidateEdges(ctx context.Context, bx bleve.Index, ids []strin
 					continue
 				}
 				var local []Edge
-				e.mu.RLock()
+				e.rlockFresh()
 				for _, c := range cs {
 					q := e.profiles[c]
 					if q == nil {
 						continue
 					}
-					if s := sigmoid(e.Weights.logit(e.signals(p, q).x)); s >= minScore {
+					if s := e.score(p, q); s >= minScore {
 						local = append(local, Edge{p.ID, c, s})
 					}
 				}
@@ -295,7 +295,7 @@ func (e *Engine) Evidence(ids []string) []portal.Reason {
 	}
 	var terms []tw
 	for id, c := range tc {
-		if c >= need && strings.Contains(e.termName[id], " ") {
+		if c >= need && strings.Contains(e.termName[id], " ") && e.quotable(id) {
 			if idf := e.termIDF(id); idf > 4 {
 				terms = append(terms, tw{id, c, idf * float64(c)})
 			}
@@ -303,7 +303,7 @@ func (e *Engine) Evidence(ids []string) []portal.Reason {
 	}
 	sort.Slice(terms, func(i, j int) bool { return terms[i].w > terms[j].w })
 	for _, t := range terms[:min(3, len(terms))] {
-		out = append(out, portal.Reason{Kind: "text", Detail: fmt.Sprintf("%d of %d reports use the phrase '%s'", t.c, len(ps), e.termName[t.id]), Weight: round(e.Weights.w[sigIndex[sigText]]*t.w/100, 3)})
+		out = append(out, portal.Reason{Kind: "text", Detail: fmt.Sprintf("%d of %d reports use the phrase '%s'", t.c, len(ps), e.written(t.id)), Weight: round(e.Weights.w[sigIndex[sigText]]*t.w/100, 3)})
 	}
 	// Place and time.
 	maxKm, located := 0.0, 0

@@ -3,7 +3,9 @@ package linkage
 import (
 	"fmt"
 	"math"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -27,20 +29,28 @@ type Engine struct {
 	termID   map[string]int32
 	termName []string
 	termDF   []int32
+	termSeen []uint8          // reports analysed with the term, up to 2
+	surface  map[int32]string // a term as written, kept once two reports use it
+	boiler   map[string]bool  // stems of the lexicon's boilerplate
 	n        int
+	blk      *blocks // candidate index, built on first use (blocking.go)
+
+	// Cached rarity weights and text norms, valid while statGen == gen
+	// (gen counts changes); otherwise they are computed as needed.
+	gen, statGen int64
+	idfc         []float64
+	featIDFc     []float64
 
 	// scored counts pair scorings, so tests can check that nothing
 	// compares all pairs.
 	scored countingInt
 }
 
-type countingInt struct {
-	mu sync.Mutex
-	n  int64
-}
+// countingInt is atomic: every scored pair counts, from every core.
+type countingInt struct{ n atomic.Int64 }
 
-func (c *countingInt) add(k int64) { c.mu.Lock(); c.n += k; c.mu.Unlock() }
-func (c *countingInt) get() int64  { c.mu.Lock(); defer c.mu.Unlock(); return c.n }
+func (c *countingInt) add(k int64) { c.n.Add(k) }
+func (c *countingInt) get() int64  { return c.n.Load() }
 
 // NewEngine returns an empty engine with the given vocabulary and weights.
 func NewEngine(lx *Lexicon, w *Weights) (*Engine, error) {
@@ -48,8 +58,15 @@ func NewEngine(lx *Lexicon, w *Weights) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("linkage: analyzer: %w", err)
 	}
-	return &Engine{Lex: lx, Weights: w, analyzer: a, profiles: map[string]*Profile{},
-		featDF: make([]int32, len(lx.Features)), termID: map[string]int32{}}, nil
+	e := &Engine{Lex: lx, Weights: w, analyzer: a, profiles: map[string]*Profile{},
+		featDF: make([]int32, len(lx.Features)), termID: map[string]int32{},
+		surface: map[int32]string{}, boiler: map[string]bool{}}
+	for _, b := range lx.Boilerplate {
+		for _, t := range a.Analyze([]byte(b)) {
+			e.boiler[string(t.Term)] = true
+		}
+	}
+	return e, nil
 }
 
 // Load returns an engine with the lexicon and weights from configs (see
@@ -110,9 +127,12 @@ type rawTerm struct {
 // adjacent word pairs, so that "gold chain" counts for more than "gold".
 func (e *Engine) terms(r *portal.Report) []termWeight {
 	counts := map[string]int{}
-	for _, text := range []string{r.Narrative, r.SuspectDescription} {
+	// written keeps each term's first occurrence as written (byte offsets
+	// into the text), so that reasons quote "aftershave", not "aftershav".
+	written := map[string][2]int{}
+	for k, text := range []string{r.Narrative, r.SuspectDescription} {
 		ts := e.analyzer.Analyze([]byte(text))
-		prev, prevPos := "", -10
+		prev, prevPos, prevStart := "", -10, 0
 		for _, t := range ts {
 			s := string(t.Term)
 			if len(s) < 2 || isDigits(s) {
@@ -120,12 +140,20 @@ func (e *Engine) terms(r *portal.Report) []termWeight {
 				continue
 			}
 			counts[s]++
-			if prev != "" && t.Position-prevPos <= 2 {
-				counts[prev+" "+s]++
+			if _, ok := written[s]; !ok {
+				written[s] = [2]int{k<<30 | t.Start, t.End}
 			}
-			prev, prevPos = s, t.Position
+			if prev != "" && t.Position-prevPos <= 2 {
+				bi := prev + " " + s
+				counts[bi]++
+				if _, ok := written[bi]; !ok {
+					written[bi] = [2]int{k<<30 | prevStart, t.End}
+				}
+			}
+			prev, prevPos, prevStart = s, t.Position, t.Start
 		}
 	}
+	texts := [2]string{r.Narrative, r.SuspectDescription}
 	e.mu.Lock()
 	out := make([]termWeight, 0, len(counts))
 	for s, tf := range counts {
@@ -135,6 +163,19 @@ func (e *Engine) terms(r *portal.Report) []termWeight {
 			e.termID[s] = id
 			e.termName = append(e.termName, s)
 			e.termDF = append(e.termDF, 0)
+			e.termSeen = append(e.termSeen, 0)
+		}
+		// Only a term two reports use can be a shared reason: keep the
+		// written form from then on (most terms are never shared).
+		if e.termSeen[id] < 2 {
+			e.termSeen[id]++
+			if e.termSeen[id] == 2 {
+				if _, ok := e.surface[id]; !ok {
+					sp := written[s]
+					text := texts[sp[0]>>30]
+					e.surface[id] = strings.ToLower(strings.Join(strings.Fields(text[sp[0]&(1<<30-1):sp[1]]), " "))
+				}
+			}
 		}
 		out = append(out, termWeight{id: id, w: float32(1 + math.Log(float64(tf)))})
 	}
@@ -167,6 +208,27 @@ func sortTerms(ts []termWeight) {
 	sortTerms(ts[i:])
 }
 
+// written is a term as a report wrote it (the stem when none is kept).
+// The caller holds e.mu.
+func (e *Engine) written(id int32) string {
+	if s, ok := e.surface[id]; ok {
+		return s
+	}
+	return e.termName[id]
+}
+
+// quotable says whether a shared term is worth quoting to an investigator:
+// not report-writing boilerplate, not a pair of words across a sentence or
+// clause break. The caller holds e.mu.
+func (e *Engine) quotable(id int32) bool {
+	for _, w := range strings.Fields(e.termName[id]) {
+		if e.boiler[w] {
+			return false
+		}
+	}
+	return !strings.ContainsAny(e.written(id), ".,;:!?()[]/")
+}
+
 func isDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
@@ -189,6 +251,7 @@ func (e *Engine) Add(reports ...portal.Report) {
 func (e *Engine) AddProfiles(ps ...*Profile) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.gen++
 	for _, p := range ps {
 		if old, ok := e.profiles[p.ID]; ok {
 			e.count(old, -1)
@@ -197,6 +260,9 @@ func (e *Engine) AddProfiles(ps ...*Profile) {
 		}
 		e.profiles[p.ID] = p
 		e.count(p, 1)
+		if e.blk != nil {
+			e.blockAdd(e.blk, p)
+		}
 	}
 }
 
@@ -204,9 +270,11 @@ func (e *Engine) AddProfiles(ps ...*Profile) {
 func (e *Engine) Remove(id string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.gen++
 	if old, ok := e.profiles[id]; ok {
 		e.count(old, -1)
 		delete(e.profiles, id)
+		e.blockRemove(id)
 		e.n--
 	}
 }
@@ -222,11 +290,63 @@ func (e *Engine) count(p *Profile, d int32) {
 
 // featIDF is the rarity weight of a feature: log(N/df), at least 0.
 func (e *Engine) featIDF(f int32) float64 {
+	if e.statGen == e.gen && e.featIDFc != nil {
+		return e.featIDFc[f]
+	}
 	df := float64(e.featDF[f])
 	return math.Max(0, math.Log((float64(e.n)+1)/(df+1)))
 }
 
 func (e *Engine) termIDF(t int32) float64 {
+	if e.statGen == e.gen && int(t) < len(e.idfc) {
+		return e.idfc[t]
+	}
 	df := float64(e.termDF[t])
 	return math.Max(0, math.Log((float64(e.n)+1)/(df+1)))
+}
+
+// norm is the length of a profile's IDF-weighted term vector. The caller
+// holds e.mu.
+func (e *Engine) norm(p *Profile) float64 {
+	if p.normGen == e.gen && e.statGen == e.gen {
+		return p.norm
+	}
+	var n float64
+	for _, t := range p.terms {
+		v := float64(t.w) * e.termIDF(t.id)
+		n += v * v
+	}
+	return math.Sqrt(n)
+}
+
+// rlockFresh read-locks the engine with the rarity weights and norms
+// cached for the current corpus: scoring a pair then takes no logarithms.
+// After a change, the first reader recomputes them (a few milliseconds
+// for the terms, a pass over the profiles for the norms).
+func (e *Engine) rlockFresh() {
+	e.mu.RLock()
+	if e.statGen == e.gen {
+		return
+	}
+	e.mu.RUnlock()
+	e.mu.Lock()
+	if e.statGen != e.gen {
+		e.statGen = -1 // compute from the counts, not the stale cache
+		idf := make([]float64, len(e.termDF))
+		for t := range idf {
+			idf[t] = e.termIDF(int32(t))
+		}
+		fidf := make([]float64, len(e.featDF))
+		for f := range fidf {
+			fidf[f] = e.featIDF(int32(f))
+		}
+		e.idfc, e.featIDFc, e.statGen = idf, fidf, e.gen
+		for _, p := range e.profiles {
+			p.normGen = -1
+			p.norm = e.norm(p)
+			p.normGen = e.gen
+		}
+	}
+	e.mu.Unlock()
+	e.mu.RLock()
 }

@@ -13,18 +13,7 @@ import (
 
 func workbench(t testing.TB, seed uint64, n int) *Workbench {
 	t.Helper()
-	lx, err := LoadLexicon("../../configs/mo_lexicon.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := LoadWeights("../../configs/linkage_weights.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := NewEngine(lx, w)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := testEngine(t)
 	c, err := corpus.New(corpus.Options{Seed: seed, Reports: n})
 	if err != nil {
 		t.Fatal(err)

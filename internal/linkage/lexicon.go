@@ -26,6 +26,9 @@ type Lexicon struct {
 	window   int
 	cues     map[string]bool
 	breaks   map[string]bool
+	// Boilerplate is report-writing that says nothing about the offender
+	// (IP, SUSP, "states that"): never quoted as shared wording.
+	Boilerplate []string
 }
 
 // Feature is one behaviour or descriptor the lexicon can find.
@@ -50,8 +53,9 @@ type lexiconFile struct {
 		Cues   []string `yaml:"cues"`
 		Breaks []string `yaml:"breaks"`
 	} `yaml:"negation"`
-	Macros  map[string]string `yaml:"macros"`
-	Domains yaml.Node         `yaml:"domains"`
+	Macros      map[string]string `yaml:"macros"`
+	Boilerplate []string          `yaml:"boilerplate"`
+	Domains     yaml.Node         `yaml:"domains"`
 }
 
 type domainFile struct {
@@ -102,7 +106,7 @@ func ParseLexicon(data []byte) (*Lexicon, error) {
 	if err := yaml.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("linkage: lexicon: %w", err)
 	}
-	lx := &Lexicon{window: f.Negation.Window, cues: set(f.Negation.Cues), breaks: set(f.Negation.Breaks)}
+	lx := &Lexicon{window: f.Negation.Window, cues: set(f.Negation.Cues), breaks: set(f.Negation.Breaks), Boilerplate: f.Boilerplate}
 	if lx.window <= 0 {
 		lx.window = 6
 	}

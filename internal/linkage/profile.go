@@ -30,6 +30,8 @@ type Profile struct {
 	AgeHi      int    //
 	VRM        string // partial or full registration, upper case without spaces
 	terms      []termWeight
+	norm       float64 // of the IDF-weighted terms, when normGen is the engine's gen
+	normGen    int64
 }
 
 type termWeight struct {

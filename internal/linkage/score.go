@@ -3,6 +3,7 @@ package linkage
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,8 +57,16 @@ var sigIndex = func() map[string]int {
 	return m
 }()
 
-// signals computes a pair's signals. The caller holds e.mu for reading.
-func (e *Engine) signals(a, b *Profile) pairSignals {
+// signals computes a pair's signals with what the reasons need. The
+// caller holds e.mu for reading.
+func (e *Engine) signals(a, b *Profile) pairSignals { return e.pairSignals(a, b, true) }
+
+// score is a pair's probability, without the reasons' details.
+func (e *Engine) score(a, b *Profile) float64 {
+	return sigmoid(e.Weights.logit(e.pairSignals(a, b, false).x))
+}
+
+func (e *Engine) pairSignals(a, b *Profile, detail bool) pairSignals {
 	e.scored.add(1)
 	x := make([]float64, len(Signals))
 	var ps pairSignals
@@ -71,7 +80,9 @@ func (e *Engine) signals(a, b *Profile) pairSignals {
 			j++
 		default:
 			f := a.feats[i]
-			ps.shared = append(ps.shared, f)
+			if detail {
+				ps.shared = append(ps.shared, f)
+			}
 			x[sigIndex[domainSignal(e.Lex.Features[f].Domain)]] += e.featIDF(f) / 5
 			i++
 			j++
@@ -95,20 +106,15 @@ func (e *Engine) signals(a, b *Profile) pairSignals {
 		}
 		if ina && inb && !both {
 			x[sigIndex[sigLooksClash]]++
-			ps.clashes = append(ps.clashes, clashGroups[g][0][strings.IndexByte(clashGroups[g][0], '.')+1:])
+			if detail {
+				ps.clashes = append(ps.clashes, clashGroups[g][0][strings.IndexByte(clashGroups[g][0], '.')+1:])
+			}
 		}
 	}
 	// Text.
-	var dot, na, nb float64
+	var dot float64
 	i, j = 0, 0
-	for _, t := range a.terms {
-		v := float64(t.w) * e.termIDF(t.id)
-		na += v * v
-	}
-	for _, t := range b.terms {
-		v := float64(t.w) * e.termIDF(t.id)
-		nb += v * v
-	}
+	na, nb := e.norm(a), e.norm(b)
 	for i < len(a.terms) && j < len(b.terms) {
 		switch {
 		case a.terms[i].id < b.terms[j].id:
@@ -119,13 +125,15 @@ func (e *Engine) signals(a, b *Profile) pairSignals {
 			idf := e.termIDF(a.terms[i].id)
 			v := float64(a.terms[i].w) * float64(b.terms[j].w) * idf * idf
 			dot += v
-			ps.text = append(ps.text, sharedTerm{a.terms[i].id, v})
+			if detail {
+				ps.text = append(ps.text, sharedTerm{a.terms[i].id, v})
+			}
 			i++
 			j++
 		}
 	}
 	if na > 0 && nb > 0 {
-		n := math.Sqrt(na * nb)
+		n := na * nb
 		x[sigIndex[sigText]] = dot / n
 		for k := range ps.text {
 			ps.text[k].weight /= n
@@ -213,19 +221,19 @@ type Pair struct {
 
 // ScoreIDs scores two known reports, or returns ok=false.
 func (e *Engine) ScoreIDs(a, b string) (float64, bool) {
-	e.mu.RLock()
+	e.rlockFresh()
 	defer e.mu.RUnlock()
 	pa, pb := e.profiles[a], e.profiles[b]
 	if pa == nil || pb == nil {
 		return 0, false
 	}
-	return sigmoid(e.Weights.logit(e.signals(pa, pb).x)), true
+	return e.score(pa, pb), true
 }
 
 // Explain scores a pair and says why, strongest reasons first. Texts, when
 // given, let the shared words be quoted as written rather than as stems.
 func (e *Engine) Explain(a, b *Profile) Pair {
-	e.mu.RLock()
+	e.rlockFresh()
 	defer e.mu.RUnlock()
 	ps := e.signals(a, b)
 	return Pair{A: a.ID, B: b.ID, Score: sigmoid(e.Weights.logit(ps.x)), Reasons: e.reasons(a, b, ps)}
@@ -256,21 +264,35 @@ func (e *Engine) reasons(a, b *Profile, ps pairSignals) []portal.Reason {
 	}
 	// Text: the distinctive phrases and words they share.
 	if t := ps.x[sigIndex[sigText]]; t > 0 {
-		sort.Slice(ps.text, func(i, j int) bool { return ps.text[i].weight > ps.text[j].weight })
+		sort.Slice(ps.text, func(i, j int) bool {
+			if ps.text[i].weight != ps.text[j].weight {
+				return ps.text[i].weight > ps.text[j].weight
+			}
+			return ps.text[i].id < ps.text[j].id
+		})
 		var phrases, words []string
 		for _, st := range ps.text {
-			s := e.termName[st.id]
-			if strings.Contains(s, " ") {
+			if !e.quotable(st.id) {
+				continue
+			}
+			s := e.written(st.id)
+			if strings.Contains(e.termName[st.id], " ") {
 				if len(phrases) < 3 && !coveredBy(s, phrases) {
 					phrases = append(phrases, s)
 				}
-			} else if len(words) < 5 && !coveredBy(s, phrases) {
+			} else if len(words) < 8 {
 				words = append(words, s)
 			}
 		}
+		// Words the quoted phrases already say are not repeated.
+		words = slices.DeleteFunc(words, func(s string) bool { return coveredBy(s, phrases) })
+		words = words[:min(len(words), 5)]
 		detail := fmt.Sprintf("narratives alike (%.0f%% of distinctive wording shared)", 100*t)
 		if len(phrases) > 0 {
 			detail = "shared distinctive phrase: '" + strings.Join(phrases, "', '") + "'"
+			if len(phrases) > 1 {
+				detail = "shared distinctive phrases: '" + strings.Join(phrases, "', '") + "'"
+			}
 			if len(words) > 0 {
 				detail += "; words: " + strings.Join(words, ", ")
 			}

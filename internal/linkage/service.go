@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/portal"
@@ -20,6 +23,9 @@ type Service struct {
 	mu     sync.Mutex
 	seq    int64
 	loaded bool
+
+	runMu sync.Mutex
+	run   DiscoveryRun
 }
 
 // NewService returns a service over the store and index with the default
@@ -145,7 +151,7 @@ func (s *Service) Similar(ctx context.Context, id string, v index.Viewer, limit 
 	if err := s.Sync(ctx); err != nil {
 		return nil, err
 	}
-	return s.Engine.Similar(ctx, s.Index.Bleve(), id, v, limit)
+	return s.Engine.Similar(ctx, s.bleve(), id, v, limit)
 }
 
 // Discover clusters the corpus and stores each candidate series as a
@@ -155,7 +161,7 @@ func (s *Service) Discover(ctx context.Context, minScore float64, by string) ([]
 	if err := s.Sync(ctx); err != nil {
 		return nil, err
 	}
-	cs, err := s.Engine.Discover(ctx, s.Index.Bleve(), minScore)
+	cs, err := s.Engine.Discover(ctx, s.bleve(), minScore)
 	if err != nil {
 		return nil, err
 	}
@@ -193,4 +199,82 @@ func (s *Service) Group(ctx context.Context, ids []string) ([]Cluster, error) {
 		return nil, err
 	}
 	return s.Engine.Group(ids), nil
+}
+
+// bleve is the index's Bleve handle, nil without an index (the blocking
+// candidates do not need one).
+func (s *Service) bleve() bleve.Index {
+	if s.Index == nil {
+		return nil
+	}
+	return s.Index.Bleve()
+}
+
+// Ready says whether the engine has loaded every report (Sync has run once).
+func (s *Service) Ready() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loaded
+}
+
+// Warm loads every report and builds the candidate lists, so that the
+// first similar-reports request does not pay for it (serve calls it in
+// the background at start-up).
+func (s *Service) Warm(ctx context.Context) error {
+	if err := s.Sync(ctx); err != nil {
+		return err
+	}
+	s.Engine.ensureBlocks()
+	return nil
+}
+
+// DiscoveryRun is the state of the background discovery: one at a time.
+type DiscoveryRun struct {
+	Running  bool
+	By       string
+	MinScore float64
+	Started  time.Time
+	Finished time.Time // zero while running or before the first run
+	Series   int       // proposed series stored by the last finished run
+	Err      string    // why the last run failed
+}
+
+// StartDiscover runs Discover in the background unless a run is already
+// going; it returns the run's state and whether this call started it.
+func (s *Service) StartDiscover(minScore float64, by string, timeout time.Duration) (DiscoveryRun, bool) {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	if s.run.Running {
+		return s.run, false
+	}
+	s.run = DiscoveryRun{Running: true, By: by, MinScore: minScore, Started: time.Now()}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		var out []portal.Series
+		err := func() (err error) {
+			// A panic here would take the whole server down with it.
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("linkage: discovery failed: %v", r)
+				}
+			}()
+			out, err = s.Discover(ctx, minScore, by)
+			return err
+		}()
+		s.runMu.Lock()
+		defer s.runMu.Unlock()
+		s.run.Running, s.run.Finished, s.run.Series = false, time.Now(), len(out)
+		if err != nil {
+			s.run.Err = err.Error()
+		}
+	}()
+	return s.run, true
+}
+
+// Discovery is the state of the current or last background discovery.
+func (s *Service) Discovery() DiscoveryRun {
+	s.runMu.Lock()
+	defer s.runMu.Unlock()
+	return s.run
 }

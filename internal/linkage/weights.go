@@ -187,4 +187,40 @@ type candidateWeights struct {
 	TimeBoost  float64 `yaml:"time_boost"`  // weight of being inside the time window
 	BothBoost  float64 `yaml:"both_boost"`  // weight of being inside both windows at once
 	PerReport  int     `yaml:"per_report"`  // candidates scored per report, at most 100
+	// Source is where candidates come from: "blocking" (the engine's
+	// in-memory lists, blocking.go; the default) or "index" (a Bleve
+	// more-like-this query, kept to compare against).
+	Source       string  `yaml:"source,omitempty"`
+	BlockTerms   int     `yaml:"block_terms,omitempty"`    // distinctive terms looked up per report
+	MaxDFShare   float64 `yaml:"max_df_share,omitempty"`   // terms in more than this share of reports are skipped
+	MaxFeatShare float64 `yaml:"max_feat_share,omitempty"` // features in more than this share of reports are skipped
+	TouchShare   float64 `yaml:"touch_share,omitempty"`    // terms and features in more than this share only add to reports others reached
+}
+
+func (c candidateWeights) touchShare() float64 {
+	if c.TouchShare <= 0 {
+		return 0.02
+	}
+	return c.TouchShare
+}
+
+func (c candidateWeights) blockTerms() int {
+	if c.BlockTerms <= 0 {
+		return 60
+	}
+	return c.BlockTerms
+}
+
+func (c candidateWeights) maxDFShare() float64 {
+	if c.MaxDFShare <= 0 {
+		return 0.1
+	}
+	return c.MaxDFShare
+}
+
+func (c candidateWeights) maxFeatShare() float64 {
+	if c.MaxFeatShare <= 0 {
+		return 0.2
+	}
+	return c.MaxFeatShare
 }

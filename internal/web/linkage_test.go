@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/investigation-portal/portal/internal/portal"
 )
@@ -129,9 +130,20 @@ func TestReportPageShowsSimilarPanelAndDiscoveryPage(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("run discovery: %d %s", r.Status, r.Body)
 	}
+	// Discovery runs in the background: the page says so until it is done.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r = b.request("GET", "/series/discover", nil)
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-testid="discovery-running"`) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(r.Body, `data-testid="discovery-done"`) {
+		t.Fatalf("discovery did not finish, or the page does not say so: %s", r.Body)
+	}
 	// The series holds M4, restricted to SOIT-North: ivy does not see it,
 	// olly (SOIT-North) does.
-	r = b.request("GET", "/series/discover", nil)
 	if r.Status != http.StatusOK || strings.Contains(r.Body, "M4") {
 		t.Fatalf("discover page leaks a restricted report to another unit: %d %s", r.Status, r.Body)
 	}
@@ -140,5 +152,58 @@ func TestReportPageShowsSimilarPanelAndDiscoveryPage(t *testing.T) {
 	r = o.request("GET", "/series/discover", nil)
 	if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-testid="series"`) || !strings.Contains(r.Body, "M1") || !strings.Contains(r.Body, "M2") {
 		t.Fatalf("discover page after a run: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestSearchPageGroupsHitsIntoSeries(t *testing.T) {
+	p := newTestPortal(t)
+	p.addReports(linkageReports()...)
+	b := p.browser()
+	b.login("ivy")
+	r := b.request("GET", "/search?q=tattoo", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-testid="group-on"`) || !strings.Contains(r.Body, `name="group" value="series"`) {
+		t.Fatalf("search page without the grouping toggle: %d %s", r.Status, r.Body)
+	}
+	r = b.request("GET", "/search?q=tattoo&group=series", nil)
+	if r.Status != http.StatusOK {
+		t.Fatalf("grouped search page: %d %s", r.Status, r.Body)
+	}
+	i := strings.Index(r.Body, `data-testid="hit-group"`)
+	if i < 0 || !strings.Contains(r.Body, `data-testid="group-off"`) {
+		t.Fatalf("no candidate series among the hits: %s", r.Body)
+	}
+	group := r.Body[i:]
+	if end := strings.Index(group, "</section>"); end > 0 {
+		group = group[:end]
+	}
+	if !strings.Contains(group, `data-id="M1"`) || !strings.Contains(group, `data-id="M2"`) || !strings.Contains(group, `data-testid="reason"`) {
+		t.Errorf("want M1 and M2 grouped with their shared evidence: %s", group)
+	}
+	if strings.Contains(r.Body, "M4") {
+		t.Errorf("grouped search page leaked a restricted report")
+	}
+}
+
+// While the start-up warm-up is loading the linkage, the report page says
+// so rather than waiting for it; once warm, the panel lists the matches.
+func TestReportPageWhileLinkageWarms(t *testing.T) {
+	p := newTestPortal(t)
+	p.addReports(linkageReports()...)
+	svc, err := p.Server.linkageService()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := p.browser()
+	b.login("ivy")
+	r := b.request("GET", "/reports/M1", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-testid="similar-pending"`) {
+		t.Fatalf("report page while the linkage loads: %d %s", r.Status, r.Body)
+	}
+	if err := p.Server.WarmLinkage(t.Context()); err != nil || !svc.Ready() {
+		t.Fatalf("warm-up: %v ready=%v", err, svc.Ready())
+	}
+	r = b.request("GET", "/reports/M1", nil)
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-id="M2"`) {
+		t.Fatalf("report page after the warm-up: %d %s", r.Status, r.Body)
 	}
 }

@@ -41,6 +41,7 @@ func searchForm(v url.Values) views.SearchForm {
 		LocationTypes: multi("location_type"), Years: multi("year"),
 		From: one("from"), To: one("to"), HourFrom: one("hour_from"), HourTo: one("hour_to"),
 		Near: one("near"), Sort: one("sort"), CreatedAfter: one("created_after"),
+		Group: one("group") == "series",
 	}
 }
 
@@ -112,7 +113,12 @@ func (s *Server) search(c echo.Context) (*index.Result, map[string]portal.Report
 	if err != nil {
 		return nil, nil, req, err
 	}
-	if req.Limit, err = intParam(c, "limit", 10); err != nil {
+	// Grouping into series wants more than a page of hits to group.
+	defLimit := 10
+	if form.Group {
+		defLimit = groupLimit
+	}
+	if req.Limit, err = intParam(c, "limit", defLimit); err != nil {
 		return nil, nil, req, err
 	}
 	if req.Offset, err = intParam(c, "offset", 0); err != nil {
@@ -166,6 +172,11 @@ func (s *Server) searchPage(c echo.Context) error {
 	page.Facets = facetLinks(form, res)
 	page.Histogram = histogram(form, res)
 	page.Points = mapPoints(res, reports)
+	if form.Group {
+		if page.Groups, err = s.groupHits(c, res); err != nil {
+			return err
+		}
+	}
 	return render(c, http.StatusOK, views.Search(page))
 }
 
