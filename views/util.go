@@ -50,3 +50,18 @@ func statusTitle(status int) string {
 	}
 	return "Something went wrong"
 }
+
+// topReasons is the one-line summary of a similar report: its strongest
+// reasons, so a long list can stay folded.
+func topReasons(rs []portal.Reason, n int) string {
+	var parts []string
+	for _, r := range rs {
+		if r.Weight > 0 && len(parts) < n {
+			parts = append(parts, r.Detail)
+		}
+	}
+	if len(parts) == 0 {
+		return "reasons"
+	}
+	return strings.Join(parts, "; ")
+}
