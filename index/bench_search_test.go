@@ -49,7 +49,10 @@ func TestSearchBenchmark(t *testing.T) {
 	if d := os.Getenv("PORTAL_BENCH_DIR"); d != "" {
 		dir = d
 	}
-	// PORTAL_BENCH_ONLY=bleve skips FTS5 and the scan (for profiling).
+	// PORTAL_BENCH_ONLY=bleve skips FTS5 and the scan, PORTAL_BENCH_KIND
+	// keeps one class of queries (phrase, bool, near, filter, geo) and
+	// PORTAL_BENCH_REPEAT times each query that many times: for profiles
+	// (go test -cpuprofile).
 	only := os.Getenv("PORTAL_BENCH_ONLY")
 	opt := corpus.Options{Seed: 42, Reports: n}
 
@@ -57,6 +60,9 @@ func TestSearchBenchmark(t *testing.T) {
 	defer x.Close()
 
 	queries := benchQueries(t, opt)
+	if k := os.Getenv("PORTAL_BENCH_KIND"); k != "" { // one query class, for a profile of it
+		queries = slices.DeleteFunc(queries, func(q benchQuery) bool { return q.kind != k })
+	}
 	t.Logf("%d queries: %d phrase, %d boolean, %d proximity, %d filtered, %d geo", len(queries),
 		count(queries, "phrase"), count(queries, "bool"), count(queries, "near"), count(queries, "filter"), count(queries, "geo"))
 
@@ -70,6 +76,18 @@ func TestSearchBenchmark(t *testing.T) {
 		totals[i] = res.Total
 		return res.Total
 	})
+	for _, kind := range []string{"phrase", "bool", "near", "filter", "geo"} {
+		var k []int
+		for i, q := range queries {
+			if q.kind == kind {
+				k = append(k, totals[i])
+			}
+		}
+		if len(k) > 0 {
+			slices.Sort(k)
+			t.Logf("  bleve  %-6s hits: median %d, max %d", kind, k[len(k)/2], k[len(k)-1])
+		}
+	}
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -398,10 +416,14 @@ func run(t *testing.T, name string, qs []benchQuery, fn func(int, benchQuery) in
 		fn(i, q)
 	}
 	lat := make([]time.Duration, len(qs))
+	repeat, _ := strconv.Atoi(os.Getenv("PORTAL_BENCH_REPEAT"))
 	for i, q := range qs {
 		start := time.Now()
 		fn(i, q)
 		lat[i] = time.Since(start)
+		for range repeat - 1 {
+			fn(i, q)
+		}
 	}
 	s := slices.Clone(lat)
 	slices.Sort(s)
