@@ -90,6 +90,9 @@ type Result struct {
 	Next string `json:"next,omitempty"`
 }
 
+// facetSize is how many values of each facet are returned.
+const facetSize = 50
+
 // MaxLimit caps a page of hits.
 const MaxLimit = 1000
 
@@ -200,12 +203,20 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		req.From = 0
 		req.SearchAfter = after
 	}
+	var counter *facetCounter
 	if r.Facets {
-		for _, f := range FacetFields {
-			req.AddFacet(f, bleve.NewFacetRequest(f, 50))
-		}
+		counter = &facetCounter{fc: &x.facets}
+		req.Query = &countingQuery{Query: q, counter: counter}
 	}
 	res, err := x.bleve.SearchInContext(ctx, req)
+	if err == nil && counter != nil && !counter.ok {
+		// Not a scorch index: let Bleve count from doc values.
+		req.Query = q
+		for _, f := range FacetFields {
+			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		}
+		res, err = x.bleve.SearchInContext(ctx, req)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", r.Query, err)
 	}
@@ -224,7 +235,9 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if n := len(res.Hits); n == limit && n > 0 && (r.After != "" || r.Offset+n < out.Total) {
 		out.Next = encodeCursor(r.Sort, res.Hits[n-1].Sort)
 	}
-	if r.Facets {
+	if counter != nil && counter.ok {
+		out.Facets = counter.result(facetSize)
+	} else if r.Facets {
 		out.Facets = map[string][]FacetValue{}
 		for _, f := range FacetFields {
 			fr := res.Facets[f]
@@ -336,18 +349,21 @@ func withFilters(q query.Query, f Filters, resolve func(field, v string) string)
 	return bleve.NewConjunctionQuery(parts...)
 }
 
-// visible restricts q to what the viewer may see.
+// visible restricts q to what the viewer may see: it excludes the
+// restricted reports of other units (a must-not over that small set)
+// rather than conjoining every query with "unrestricted or this unit",
+// which made every search walk the postings of nearly every report.
 func visible(q query.Query, v Viewer) query.Query {
 	if v.All {
 		return q
 	}
-	open := bleve.NewBoolFieldQuery(false)
-	open.SetField(FieldRestricted)
-	parts := []query.Query{open}
+	restricted := bleve.NewBoolFieldQuery(true)
+	restricted.SetField(FieldRestricted)
+	var hidden query.Query = restricted
 	if v.Unit != "" {
 		unit := bleve.NewTermQuery(v.Unit)
 		unit.SetField(FieldUnit)
-		parts = append(parts, unit)
+		hidden = &query.BooleanQuery{Must: restricted, MustNot: unit}
 	}
-	return bleve.NewConjunctionQuery(q, bleve.NewDisjunctionQuery(parts...))
+	return &query.BooleanQuery{Must: q, MustNot: hidden}
 }
