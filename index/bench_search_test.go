@@ -38,7 +38,18 @@ import (
 // highlights); FTS5 p50 13.4 ms / p99 151 ms (top 10 + count, no facets);
 // scan p50 66 ms / p99 841 ms. RSS 230 MiB with the index open (Go heap 3
 // MiB: Bleve's segments are memory-mapped), 429 MiB on disk; indexing took
-// 92 s. Not yet run at 1,000,000.
+// 92 s.
+//
+// At 1,000,000 reports (PORTAL_BENCH_DIR=/some/dir keeps the built index
+// and database for the next run; the machine was shared with other
+// CPU-heavy work), same run: Bleve p50 47.5 ms / p99 329 ms (phrase
+// 49/370, boolean 50/97, proximity 52/93, filtered 19/67, geo 40/107);
+// FTS5 p50 145 ms / p99 1.62 s; scan p50 605 ms / p99 5.39 s (the scan's
+// borough+hour queries take 11 ms: it tests the borough before the text).
+// Heap in use 17 MiB, RSS 1.3 GB, 2.5 GB on disk, 5 segments after
+// Compact (1m58s; indexing took 8-9 min). Before the facet arrays, the
+// must-not visibility filter, the merge and second-pass highlights: p50
+// 139 ms / p99 665 ms.
 func TestSearchBenchmark(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("PORTAL_BENCH_SEARCH"))
 	if n <= 0 {
