@@ -17,6 +17,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/investigation-portal/portal/internal/portal"
@@ -31,6 +33,8 @@ type Index struct {
 	// they are stale.
 	applied atomic.Int64
 	kwCache atomic.Pointer[kwCache]
+	// facets caches, per segment, the facet fields' values (facets.go).
+	facets facetColumns
 }
 
 // Field names in the index.
@@ -292,3 +296,34 @@ func (x *Index) Versions(ctx context.Context) (map[string]int64, error) {
 
 // Path is where the index lives on disk.
 func (x *Index) Path() string { return x.path }
+
+// Compact merges the index's segments into one. A bulk load (reindex, a
+// large import) leaves hundreds of small segments, and every search pays
+// for each of them (a dictionary look-up and postings set-up per term per
+// segment): at 1,000,000 reports built in batches of 1000 the index had
+// 424 segments. Searches keep running while it works.
+func (x *Index) Compact(ctx context.Context) error {
+	adv, err := x.bleve.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: compact: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	opts := mergeplan.SingleSegmentMergePlanOptions
+	if err := s.ForceMerge(ctx, &opts); err != nil {
+		return fmt.Errorf("index: compact: %w", err)
+	}
+	return nil
+}
+
+// Segments returns how many segments the index has (see Compact).
+func (x *Index) Segments() int {
+	if st, ok := x.bleve.StatsMap()["index"].(map[string]interface{}); ok {
+		if n, ok := st["num_root_filesegments"].(uint64); ok {
+			return int(n)
+		}
+	}
+	return 0
+}
