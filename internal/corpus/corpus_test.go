@@ -417,3 +417,17 @@ func BenchmarkWriteNDJSON(b *testing.B) {
 type countWriter int
 
 func (w *countWriter) Write(p []byte) (int, error) { *w += countWriter(len(p)); return len(p), nil }
+
+// A large corpus crosses many clock changes: no window may end before it
+// begins (the importer would rightly reject it).
+func TestWindowsNeverEndBeforeTheyBegin(t *testing.T) {
+	err := Generate(Options{Seed: 42, Reports: 300000}, func(r portal.Report, _ string) error {
+		if r.OccurredTo != nil && r.OccurredTo.Before(r.OccurredAt) {
+			t.Fatalf("%s: occurred_to %v before occurred_at %v", r.ID, r.OccurredTo, r.OccurredAt)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

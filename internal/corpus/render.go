@@ -96,6 +96,11 @@ func (g *gen) render(out *portal.Report, id string, p *profile, series bool, whe
 	if g.window {
 		end = g.to
 		bk.to = london(g.to)
+		// A window across the spring clock change can end "before" it
+		// began in wall-clock terms; keep its real length instead.
+		if at := london(when); bk.to.Before(at) {
+			bk.to = at.Add(g.to.Sub(when))
+		}
 		out.OccurredTo = &bk.to
 	}
 	var delay time.Duration
