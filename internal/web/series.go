@@ -596,18 +596,7 @@ func (s *Server) apiSeriesStep(step string) echo.HandlerFunc {
 		if err := decodeJSON(c, &d); err != nil {
 			return s.refuse(c, "series."+step, nil, err)
 		}
-		var (
-			se  portal.Series
-			err error
-		)
-		switch step {
-		case "submit":
-			se, err = s.submitSeries(c, d)
-		case "approve":
-			se, err = s.decideSeries(c, d, portal.SeriesApproved)
-		default:
-			se, err = s.decideSeries(c, d, portal.SeriesRejected)
-		}
+		se, err := s.seriesStep(c, step, d)
 		if err != nil {
 			return err
 		}
@@ -855,21 +844,22 @@ func (s *Server) seriesStepForm(step string) echo.HandlerFunc {
 		if d.Version == nil {
 			return s.refuse(c, "series."+step, nil, portal.Errorf(portal.EINVALID, "the form did not say which version of the series it was made on"))
 		}
-		var (
-			se  portal.Series
-			err error
-		)
-		switch step {
-		case "submit":
-			se, err = s.submitSeries(c, d)
-		case "approve":
-			se, err = s.decideSeries(c, d, portal.SeriesApproved)
-		default:
-			se, err = s.decideSeries(c, d, portal.SeriesRejected)
-		}
+		se, err := s.seriesStep(c, step, d)
 		if err != nil {
 			return err
 		}
 		return seeSeries(c, se.ID)
 	}
+}
+
+// seriesStep moves a series one step through the workflow, for the API and
+// the page alike.
+func (s *Server) seriesStep(c echo.Context, step string, d seriesDecision) (portal.Series, error) {
+	switch step {
+	case "submit":
+		return s.submitSeries(c, d)
+	case "approve":
+		return s.decideSeries(c, d, portal.SeriesApproved)
+	}
+	return s.decideSeries(c, d, portal.SeriesRejected)
 }
