@@ -1,6 +1,7 @@
 package views
 
 import (
+	"github.com/a-h/templ"
 	"net/url"
 	"strings"
 
@@ -65,3 +66,7 @@ func topReasons(rs []portal.Reason, n int) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// ReportURL is the page of a report. Ids may hold "/", which is escaped so
+// the id stays one path segment.
+func ReportURL(id string) templ.SafeURL { return templ.SafeURL("/reports/" + url.PathEscape(id)) }

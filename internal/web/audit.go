@@ -256,7 +256,10 @@ func (s *Server) auditUserLookup(c echo.Context) error {
 // auditReportPage answers "who accessed this report": every entry that
 // names it — views, searches that showed it, imports that changed it.
 func (s *Server) auditReportPage(c echo.Context) error {
-	id := c.Param("id")
+	id, err := reportIDParam(c)
+	if err != nil {
+		return err
+	}
 	return s.auditList(c, "report", "Who accessed report "+id, func(q *auditQuery) {
 		q.form.Report, q.form.Series, q.filter.Object = id, "", "report:"+id
 	})

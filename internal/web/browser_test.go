@@ -42,7 +42,7 @@ func newBrowser(t *testing.T) context.Context {
 func TestBrowserLogInSearchAndOpen(t *testing.T) {
 	p := newTestPortal(t)
 	p.addReports(
-		report("R1", "The male put his hand over her mouth and pinned her against a wall."),
+		report("CRIS/2024/R1", "The male put his hand over her mouth and pinned her against a wall."),
 		report("R2", "Suspect posed as a minicab driver outside the club."),
 	)
 	ctx := newBrowser(t)
@@ -89,7 +89,7 @@ func TestBrowserLogInSearchAndOpen(t *testing.T) {
 	if count != "1 reports match" || !strings.Contains(hitHTML, "<mark>mouth</mark>") || strings.Contains(hitHTML, "R2") {
 		t.Errorf("results: %q %s", count, hitHTML)
 	}
-	if !strings.Contains(narrative, "pinned her against a wall") || !strings.HasPrefix(title, "R1") {
+	if !strings.Contains(narrative, "pinned her against a wall") || !strings.HasPrefix(title, "CRIS/2024/R1") {
 		t.Errorf("report page: %q %q", title, narrative)
 	}
 	if os.Getenv("PORTAL_SCREENSHOT") != "" {

@@ -88,7 +88,10 @@ func (s *Server) similar(c echo.Context, id string) (*linkage.Similar, error) {
 
 // apiSimilar is GET /api/v1/reports/:id/similar: one line of `portal similar`.
 func (s *Server) apiSimilar(c echo.Context) error {
-	id := c.Param("id")
+	id, err := reportIDParam(c)
+	if err != nil {
+		return err
+	}
 	// Reading the report checks the session may see it (404 otherwise).
 	if _, err := s.readReport(c, id); err != nil {
 		return err

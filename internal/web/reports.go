@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,17 @@ import (
 	"github.com/investigation-portal/portal/internal/portal"
 	"github.com/investigation-portal/portal/views"
 )
+
+// reportIDParam is the :id of a report route. Report ids may hold "/"
+// (CRIS/2024/0012345), so links escape it as %2F and Echo, which routes on
+// the escaped path, hands it over still escaped.
+func reportIDParam(c echo.Context) (string, error) {
+	id, err := url.PathUnescape(c.Param("id"))
+	if err != nil {
+		return "", portal.Errorf(portal.ENOTFOUND, "report %q not found", c.Param("id"))
+	}
+	return id, nil
+}
 
 // viewer is what the session may see of restricted reports.
 func viewer(sess *Session) index.Viewer { return index.Viewer{Unit: sess.User.Unit} }
@@ -35,7 +47,11 @@ func (s *Server) readReport(c echo.Context, id string) (portal.Report, error) {
 }
 
 func (s *Server) reportPage(c echo.Context) error {
-	r, err := s.readReport(c, c.Param("id"))
+	id, err := reportIDParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.readReport(c, id)
 	if err != nil {
 		return err
 	}
@@ -45,7 +61,11 @@ func (s *Server) reportPage(c echo.Context) error {
 }
 
 func (s *Server) apiReport(c echo.Context) error {
-	r, err := s.readReport(c, c.Param("id"))
+	id, err := reportIDParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.readReport(c, id)
 	if err != nil {
 		return err
 	}

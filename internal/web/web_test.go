@@ -181,3 +181,27 @@ func TestErrorsAreJSONWithoutDetail(t *testing.T) {
 		t.Fatalf("malformed query: %d %s", r.Status, r.Body)
 	}
 }
+
+// Crime reference numbers hold slashes (CRIS/2024/0012345): links escape
+// them and every report route takes them back.
+func TestReportIDsWithSlashes(t *testing.T) {
+	p := newTestPortal(t)
+	p.addReports(report("CRIS/2024/0012345", "He posed as a minicab driver and followed her."),
+		report("CRIS/2024/0012346", "A man posing as a minicab driver followed her home."))
+	esc := url.PathEscape("CRIS/2024/0012345")
+	tok := p.token("ivy")
+	for _, path := range []string{"/api/v1/reports/" + esc, "/api/v1/reports/" + esc + "/similar"} {
+		if r := p.do("GET", path, tok, nil); r.Status != http.StatusOK || !strings.Contains(r.Body, "CRIS/2024/0012345") {
+			t.Errorf("GET %s: %d %s", path, r.Status, r.Body)
+		}
+	}
+	b := p.browser()
+	b.login("ivy")
+	r := b.request("GET", "/search?q=minicab", nil)
+	if !strings.Contains(r.Body, `href="/reports/`+esc+`"`) {
+		t.Fatalf("search page does not link the escaped id: %s", r.Body)
+	}
+	if r := b.request("GET", "/reports/"+esc, nil); r.Status != http.StatusOK || !strings.Contains(r.Body, "followed her") {
+		t.Fatalf("report page: %d", r.Status)
+	}
+}
