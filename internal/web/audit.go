@@ -48,12 +48,7 @@ type auditState struct {
 	verifying bool
 }
 
-var auditStates sync.Map // *Server → *auditState
-
-func (s *Server) auditState() *auditState {
-	st, _ := auditStates.LoadOrStore(s, &auditState{})
-	return st.(*auditState)
-}
+func (s *Server) auditState() *auditState { return &s.audits }
 
 // auditRoutes adds the auditor's pages, the audit API and the metrics.
 func (s *Server) auditRoutes(pages, api *echo.Group) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/a-h/templ"
@@ -17,13 +16,11 @@ import (
 	"github.com/investigation-portal/portal/views"
 )
 
-var linkageOnce sync.Mutex
-
 // linkageService returns the server's linkage service, made on first use
 // over its store and index (not yet loaded: see Service.Sync).
 func (s *Server) linkageService() (*linkage.Service, error) {
-	linkageOnce.Lock()
-	defer linkageOnce.Unlock()
+	s.linkageMu.Lock()
+	defer s.linkageMu.Unlock()
 	if s.Linkage == nil {
 		svc, err := linkage.NewService(s.Store, s.Index)
 		if err != nil {
@@ -108,9 +105,9 @@ func (s *Server) apiSimilar(c echo.Context) error {
 func (s *Server) similarPanel(c echo.Context, r portal.Report) templ.Component {
 	// While the start-up warm-up is still loading the reports, the page
 	// says so instead of waiting for it.
-	linkageOnce.Lock()
+	s.linkageMu.Lock()
 	warming := s.Linkage != nil && !s.Linkage.Ready()
-	linkageOnce.Unlock()
+	s.linkageMu.Unlock()
 	if warming {
 		return views.SimilarPanelPending()
 	}
@@ -212,9 +209,9 @@ func (s *Server) discoverPage(c echo.Context) error {
 		return err
 	}
 	page := views.DiscoverPage{Nav: s.nav(c), CanRun: sess.User.Role.Can(portal.PermEditSeries)}
-	linkageOnce.Lock()
+	s.linkageMu.Lock()
 	svc := s.Linkage
-	linkageOnce.Unlock()
+	s.linkageMu.Unlock()
 	if svc != nil {
 		page.Run = discoveryState(svc.Discovery())
 	}

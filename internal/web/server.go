@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -58,6 +59,9 @@ type Server struct {
 	Log      *slog.Logger
 	Now      func() time.Time
 	Linkage  *linkage.Service // made on first use when nil
+
+	linkageMu sync.Mutex // guards making Linkage and its background runs
+	audits    auditState // the auditor's home page's last verification
 }
 
 // New wires the routes and middleware.
