@@ -66,21 +66,9 @@ func (s *Store) SaveSearch(ctx context.Context, ss SavedSearch) (SavedSearch, er
 
 // SavedSearches lists a user's saved searches by name.
 func (s *Store) SavedSearches(ctx context.Context, username string) ([]SavedSearch, error) {
-	rows, err := s.db.QueryContext(ctx, s.Rebind(`SELECT `+savedColumns+` FROM saved_searches
-		WHERE username = ? ORDER BY name, id`), username)
+	out, err := queryAll(ctx, s, s.db, `SELECT `+savedColumns+` FROM saved_searches
+		WHERE username = ? ORDER BY name, id`, scanSaved, username)
 	if err != nil {
-		return nil, fmt.Errorf("store: saved searches: %w", err)
-	}
-	defer rows.Close()
-	var out []SavedSearch
-	for rows.Next() {
-		ss, err := scanSaved(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: saved searches: %w", err)
-		}
-		out = append(out, ss)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: saved searches: %w", err)
 	}
 	return out, nil

@@ -151,25 +151,15 @@ func (s *Store) members(ctx context.Context, id int64) ([]string, error) {
 	return s.membersQ(ctx, s.db, id)
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-}
-
 func (s *Store) membersQ(ctx context.Context, db querier, id int64) ([]string, error) {
-	rows, err := db.QueryContext(ctx, s.Rebind(`SELECT report_id FROM series_reports WHERE series_id = ? AND flagged = 0 ORDER BY position, report_id`), id)
+	out, err := queryAll(ctx, s, db, `SELECT report_id FROM series_reports WHERE series_id = ? AND flagged = 0 ORDER BY position, report_id`, scanString, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: series %d reports: %w", id, err)
 	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+	if out == nil {
+		out = []string{} // a series with no reports lists [], not null
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ListSeries lists series (with their reports) in the given status, or all
@@ -386,20 +376,11 @@ func (s *Store) FlagSeriesReport(ctx context.Context, id int64, report string) e
 // FlaggedReports returns the reports flagged on a series and not yet
 // confirmed or dismissed.
 func (s *Store) FlaggedReports(ctx context.Context, id int64) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, s.Rebind(`SELECT report_id FROM series_reports WHERE series_id = ? AND flagged = 1 ORDER BY position`), id)
+	out, err := queryAll(ctx, s, s.db, `SELECT report_id FROM series_reports WHERE series_id = ? AND flagged = 1 ORDER BY position`, scanString, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: flagged reports of series %d: %w", id, err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func containsString(xs []string, s string) bool {

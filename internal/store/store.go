@@ -178,3 +178,33 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// querier is what queryAll reads through: the pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+// queryAll runs q (written with ? placeholders) and scans every row with
+// scan. The caller wraps the error with what it was reading.
+func queryAll[T any](ctx context.Context, s *Store, db querier, q string, scan func(rowScanner) (T, error), args ...any) ([]T, error) {
+	rows, err := db.QueryContext(ctx, s.Rebind(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func scanString(row rowScanner) (string, error) {
+	var v string
+	err := row.Scan(&v)
+	return v, err
+}

@@ -110,20 +110,8 @@ func (s *Store) UserByName(ctx context.Context, username string) (portal.User, e
 
 // Users lists every user by name.
 func (s *Store) Users(ctx context.Context) ([]portal.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+	out, err := queryAll(ctx, s, s.db, `SELECT `+userColumns+` FROM users ORDER BY username`, scanUser)
 	if err != nil {
-		return nil, fmt.Errorf("store: users: %w", err)
-	}
-	defer rows.Close()
-	var out []portal.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: users: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
 	return out, nil
