@@ -85,15 +85,12 @@ func (s *Server) similar(c echo.Context, id string) (*linkage.Similar, error) {
 
 // apiSimilar is GET /api/v1/reports/:id/similar: one line of `portal similar`.
 func (s *Server) apiSimilar(c echo.Context) error {
-	id, err := reportIDParam(c)
+	// Reading the report checks the session may see it (404 otherwise).
+	r, err := s.readReport(c)
 	if err != nil {
 		return err
 	}
-	// Reading the report checks the session may see it (404 otherwise).
-	if _, err := s.readReport(c, id); err != nil {
-		return err
-	}
-	sim, err := s.similar(c, id)
+	sim, err := s.similar(c, r.ID)
 	if err != nil {
 		return err
 	}

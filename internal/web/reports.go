@@ -31,9 +31,14 @@ func reportIDParam(c echo.Context) (string, error) {
 // viewer is what the session may see of restricted reports.
 func viewer(sess *Session) index.Viewer { return index.Viewer{Unit: sess.User.Unit} }
 
-// readReport loads a report the session may read; a restricted report of
-// another unit is "not found", so its existence does not leak.
-func (s *Server) readReport(c echo.Context, id string) (portal.Report, error) {
+// readReport loads the report named by the route's :id, if the session may
+// read it; a restricted report of another unit is "not found", so its
+// existence does not leak.
+func (s *Server) readReport(c echo.Context) (portal.Report, error) {
+	id, err := reportIDParam(c)
+	if err != nil {
+		return portal.Report{}, err
+	}
 	sess := sessionOf(c)
 	r, err := s.Store.Report(c.Request().Context(), id)
 	if err == nil && !portal.MayRead(sess.User.Role, sess.User.Unit, &r) {
@@ -47,11 +52,7 @@ func (s *Server) readReport(c echo.Context, id string) (portal.Report, error) {
 }
 
 func (s *Server) reportPage(c echo.Context) error {
-	id, err := reportIDParam(c)
-	if err != nil {
-		return err
-	}
-	r, err := s.readReport(c, id)
+	r, err := s.readReport(c)
 	if err != nil {
 		return err
 	}
@@ -61,11 +62,7 @@ func (s *Server) reportPage(c echo.Context) error {
 }
 
 func (s *Server) apiReport(c echo.Context) error {
-	id, err := reportIDParam(c)
-	if err != nil {
-		return err
-	}
-	r, err := s.readReport(c, id)
+	r, err := s.readReport(c)
 	if err != nil {
 		return err
 	}
