@@ -48,16 +48,6 @@ type Parser struct {
 	Resolve func(field, value string) string
 }
 
-// ParseQuery parses text with no synonyms. An empty query matches every
-// report.
-func ParseQuery(text string) (query.Query, error) {
-	p, err := (&Parser{}).Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	return p.Query, nil
-}
-
 // Parse parses text. Errors are EINVALID with the position of the problem.
 func (ps *Parser) Parse(text string) (*Parsed, error) {
 	toks, err := lex(text)

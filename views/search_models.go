@@ -124,13 +124,6 @@ func (p SearchPage) NextURL() string {
 	return "/search?" + v.Encode()
 }
 
-// PageURL links to the page of results starting at offset.
-func (p SearchPage) PageURL(offset int) string {
-	v := p.Form.Values()
-	v.Set("offset", itoa(max(offset, 0)))
-	return "/search?" + v.Encode()
-}
-
 // ExportURL downloads these results as CSV.
 func (p SearchPage) ExportURL() string { return "/search/export.csv?" + p.Params() }
 

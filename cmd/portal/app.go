@@ -242,12 +242,3 @@ func osUser() string {
 	}
 	return "unknown"
 }
-
-// exitFor maps an error to an exit code: a busy data directory and other
-// failures to do anything are fatal.
-func exitFor(err error) int {
-	if err == nil {
-		return exitOK
-	}
-	return exitFatal
-}

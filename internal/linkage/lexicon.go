@@ -386,15 +386,6 @@ func sentenceStarts(norm string) []int {
 	return out
 }
 
-func containsAny(s string, lits []string) bool {
-	for _, l := range lits {
-		if strings.Contains(s, l) {
-			return true
-		}
-	}
-	return false
-}
-
 // negated reports whether a negation cue governs the words just before
 // start: within the same clause and at most window words back.
 func (lx *Lexicon) negated(norm string, start int) bool {
