@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"encoding/binary"
 	"slices"
 	"sort"
@@ -9,11 +8,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
-	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Facet counting.
@@ -26,8 +21,8 @@ import (
 // ordinal per facet field, built from its term dictionary; a search then
 // counts its hits with an array read and an increment per field. The
 // counts are exact: they are taken from the stream of matching documents
-// itself (the search's hits, after the visibility filter), through a
-// filtering searcher that keeps every document.
+// itself (the search's hits, after the visibility filter), by the
+// collector that ranks them (collect.go).
 
 // facetColumns holds the per-segment ordinal arrays and the value of each
 // ordinal.
@@ -200,32 +195,4 @@ func (c *facetCounter) result(size int) map[string][]FacetValue {
 		out[field] = vals
 	}
 	return out
-}
-
-// countingQuery runs Query and counts every document it yields.
-type countingQuery struct {
-	query.Query
-	counter *facetCounter
-}
-
-func (q *countingQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	s, err := q.Query.Searcher(ctx, r, m, options)
-	if err != nil {
-		return nil, err
-	}
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return s, nil
-	}
-	c := q.counter
-	if c.cols, c.offsets, err = c.fc.columns(snap); err != nil {
-		s.Close()
-		return nil, err
-	}
-	c.counts = make([][]int, len(FacetFields))
-	c.ok = true
-	return searcher.NewFilteringSearcher(ctx, s, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
-		c.count(d)
-		return true
-	}), nil
 }

@@ -181,68 +181,69 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		limit = 10
 	}
 	limit = min(limit, MaxLimit)
-	req := bleve.NewSearchRequestOptions(q, limit, max(r.Offset, 0), false)
-	// Highlights need every hit's term locations. A query of phrases or
-	// proximity reads them anyway, so it highlights in the same search;
-	// otherwise they are made in a second search over the page's hits only
-	// (highlight), not kept for each of what may be 100,000 hits.
-	// Measured at 1M reports: the second search costs phrases 20 ms more
-	// at p50 and saves word queries 15-20 ms.
-	secondPass := !r.NoHighlight && !readsLocations(q)
-	if !r.NoHighlight && !secondPass {
-		req.Highlight = bleve.NewHighlightWithStyle("html")
-		req.Highlight.Fields = TextFields
-	}
+	offset := max(r.Offset, 0)
+	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
+	top := &topHits{size: offset + limit}
 	switch r.Sort {
 	case "", SortRelevance:
-		req.SortBy([]string{"-_score", "_id"})
+		req.SortBy([]string{"-_score"})
 	case SortNewest:
-		req.SortBy([]string{"-" + FieldOccurredAt, "_id"})
+		req.SortBy([]string{"-" + FieldOccurredAt})
+		top.byDate, top.desc = true, true
 	case SortOldest:
-		req.SortBy([]string{FieldOccurredAt, "_id"})
+		req.SortBy([]string{FieldOccurredAt})
+		top.byDate = true
 	default:
 		return nil, portal.Errorf(portal.EINVALID, "sort must be relevance, newest or oldest, not %q", r.Sort)
 	}
 	if r.After != "" {
-		after, err := decodeCursor(r.After, r.Sort)
+		key, id, err := decodeCursor(r.After, r.Sort)
 		if err != nil {
 			return nil, err
 		}
-		req.From = 0
-		req.SearchAfter = after
+		if err := top.setAfter(key, id); err != nil {
+			return nil, portal.Errorf(portal.EINVALID, "the page cursor is not one this server gave out")
+		}
+		offset, top.size = 0, limit
 	}
 	var counter *facetCounter
 	if r.Facets {
 		counter = &facetCounter{fc: &x.facets}
-		req.Query = &countingQuery{Query: q, counter: counter}
+		top.facets = counter
 	}
-	res, err := x.bleve.SearchInContext(ctx, req)
-	if err == nil && counter != nil && !counter.ok {
-		// Not a scorch index: let Bleve count from doc values.
-		req.Query = q
-		for _, f := range FacetFields {
-			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-		}
-		res, err = x.bleve.SearchInContext(ctx, req)
-	}
+	res, err := x.bleve.SearchInContext(top.context(ctx), req)
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", r.Query, err)
 	}
-	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits)),
+	var facetsRes search.FacetResults
+	if counter != nil && !counter.ok {
+		// Not a scorch index: let Bleve count from doc values.
+		freq := bleve.NewSearchRequestOptions(q, 0, 0, false)
+		for _, f := range FacetFields {
+			freq.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		}
+		fres, err := x.bleve.SearchInContext(ctx, freq)
+		if err != nil {
+			return nil, fmt.Errorf("index: search %q: %w", r.Query, err)
+		}
+		facetsRes = fres.Facets
+	}
+	hits := top.ranked()
+	hits = hits[min(offset, len(hits)):]
+	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(hits)),
 		AlsoSearched: parsed.AlsoSearched, Notes: parsed.Notes}
-	var second map[string]search.FieldFragmentMap
-	if secondPass {
-		if second, err = x.highlight(ctx, q, res.Hits); err != nil {
+	var fragments map[string]search.FieldFragmentMap
+	if !r.NoHighlight {
+		// Highlights need the hits' term locations, so they are made in a
+		// second search over the page's hits only, not kept for each of
+		// what may be 100,000 hits.
+		if fragments, err = x.highlight(ctx, q, hits); err != nil {
 			return nil, err
 		}
 	}
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		hl := map[string][]string{}
-		fragments := h.Fragments
-		if secondPass {
-			fragments = second[h.ID]
-		}
-		for f, frags := range fragments {
+		for f, frags := range fragments[h.ID] {
 			frags = slices.DeleteFunc(frags, func(s string) bool { return strings.TrimSpace(s) == "" })
 			if len(frags) > 0 {
 				hl[f] = frags
@@ -250,15 +251,16 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score, Highlights: hl})
 	}
-	if n := len(res.Hits); n == limit && n > 0 && (r.After != "" || r.Offset+n < out.Total) {
-		out.Next = encodeCursor(r.Sort, res.Hits[n-1].Sort)
+	if n := len(hits); n == limit && n > 0 && (r.After != "" || offset+n < out.Total) {
+		key, id := top.cursorKey(hits[n-1])
+		out.Next = encodeCursor(r.Sort, key, id)
 	}
 	if counter != nil && counter.ok {
 		out.Facets = counter.result(facetSize)
 	} else if r.Facets {
 		out.Facets = map[string][]FacetValue{}
 		for _, f := range FacetFields {
-			fr := res.Facets[f]
+			fr := facetsRes[f]
 			vals := []FacetValue{}
 			if fr != nil && fr.Terms != nil {
 				for _, t := range fr.Terms.Terms() {
@@ -301,22 +303,6 @@ func (x *Index) highlight(ctx context.Context, q query.Query, hits search.Docume
 	return out, nil
 }
 
-// readsLocations reports whether q has a phrase or proximity clause, whose
-// searchers read term locations whether or not highlights are asked for.
-func readsLocations(q query.Query) bool {
-	switch q := q.(type) {
-	case *query.PhraseQuery, *query.MatchPhraseQuery, *query.MultiPhraseQuery, *proximityQuery:
-		return true
-	case *query.ConjunctionQuery:
-		return slices.ContainsFunc(q.Conjuncts, readsLocations)
-	case *query.DisjunctionQuery:
-		return slices.ContainsFunc(q.Disjuncts, readsLocations)
-	case *query.BooleanQuery:
-		return (q.Must != nil && readsLocations(q.Must)) || (q.Should != nil && readsLocations(q.Should))
-	}
-	return false
-}
-
 // CountMatches returns how many reports a request matches, without hits.
 func (x *Index) CountMatches(ctx context.Context, r Request) (int, error) {
 	r.Limit, r.Offset, r.After, r.Facets, r.NoHighlight = 0, 0, "", false, true
@@ -334,28 +320,29 @@ func (x *Index) CountMatches(ctx context.Context, r Request) (int, error) {
 }
 
 type cursor struct {
-	Sort  string   `json:"s"`
-	After []string `json:"a"`
+	Sort string `json:"s"`
+	Key  []byte `json:"k"` // the last hit's score or date key
+	ID   string `json:"i"`
 }
 
-func encodeCursor(sort string, after []string) string {
-	b, _ := json.Marshal(cursor{Sort: sort, After: after})
+func encodeCursor(sort, key, id string) string {
+	b, _ := json.Marshal(cursor{Sort: sort, Key: []byte(key), ID: id})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func decodeCursor(s, sort string) ([]string, error) {
+func decodeCursor(s, sort string) (key, id string, err error) {
 	var c cursor
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err == nil {
 		err = json.Unmarshal(b, &c)
 	}
-	if err != nil || len(c.After) != 2 {
-		return nil, portal.Errorf(portal.EINVALID, "the page cursor is not one this server gave out")
+	if err != nil || len(c.Key) == 0 || c.ID == "" {
+		return "", "", portal.Errorf(portal.EINVALID, "the page cursor is not one this server gave out")
 	}
 	if c.Sort != sort {
-		return nil, portal.Errorf(portal.EINVALID, "the page cursor belongs to another sort order; start again from the first page")
+		return "", "", portal.Errorf(portal.EINVALID, "the page cursor belongs to another sort order; start again from the first page")
 	}
-	return c.After, nil
+	return string(c.Key), c.ID, nil
 }
 
 // withFilters adds the form's filters to q.
@@ -375,7 +362,7 @@ func withFilters(q query.Query, f Filters, resolve func(field, v string) string)
 			qs = append(qs, t)
 		}
 		if len(qs) > 0 {
-			parts = append(parts, bleve.NewDisjunctionQuery(qs...))
+			parts = append(parts, filter(bleve.NewDisjunctionQuery(qs...)))
 		}
 	}
 	oneOf(FieldOffence, f.Offences)
@@ -383,7 +370,7 @@ func withFilters(q query.Query, f Filters, resolve func(field, v string) string)
 	oneOf(FieldLocationType, f.LocationTypes)
 	oneOf(FieldYear, f.Years)
 	if !f.From.IsZero() || !f.To.IsZero() {
-		parts = append(parts, dateQuery(FieldOccurredAt, f.From, f.To))
+		parts = append(parts, filter(dateQuery(FieldOccurredAt, f.From, f.To)))
 	}
 	if f.HourFrom != nil || f.HourTo != nil {
 		lo, hi := 0, 23
@@ -393,13 +380,13 @@ func withFilters(q query.Query, f Filters, resolve func(field, v string) string)
 		if f.HourTo != nil {
 			hi = *f.HourTo
 		}
-		parts = append(parts, HourRange(lo, hi))
+		parts = append(parts, filter(HourRange(lo, hi)))
 	}
 	if f.Near != nil {
-		parts = append(parts, NearQuery(f.Near.Lat, f.Near.Lon, f.Near.Km))
+		parts = append(parts, filter(NearQuery(f.Near.Lat, f.Near.Lon, f.Near.Km)))
 	}
 	if !f.CreatedAfter.IsZero() {
-		parts = append(parts, dateQuery(FieldCreatedAt, f.CreatedAfter.Add(time.Microsecond), time.Time{}))
+		parts = append(parts, filter(dateQuery(FieldCreatedAt, f.CreatedAfter.Add(time.Microsecond), time.Time{})))
 	}
 	if len(parts) == 1 {
 		return q

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -367,6 +368,77 @@ func TestRestrictedNeverCounted(t *testing.T) {
 		}
 		if n != res.Total {
 			t.Errorf("%+v: facets count %d reports, total %d", tc.v, n, res.Total)
+		}
+	}
+}
+
+// TestPagingThroughTies pages through a result in which most hits have the
+// same score, in every sort order, with both the cursor and offsets: every
+// hit must come exactly once and in the order of one unpaged search,
+// which ranks equal keys by report id.
+func TestPagingThroughTies(t *testing.T) {
+	var rs []portal.Report
+	for i := range 57 {
+		r := rep{id: fmt.Sprintf("T%03d", (i*37)%57), narrative: "He followed her from the bus stop.",
+			when: at("2024-01-01 10:00").Add(time.Duration(i%5) * time.Hour)}
+		if i%10 == 0 {
+			r.narrative = "He followed her, and followed her again, from the bus stop."
+		}
+		rs = append(rs, r.report())
+	}
+	x := newTestIndex(t, rs)
+	ctx := context.Background()
+	v := Viewer{Unit: "SOIT-South"}
+	for _, sort := range []string{SortRelevance, SortNewest, SortOldest} {
+		all, err := x.Search(ctx, Request{Query: "followed", Sort: sort, Limit: 100, Viewer: v, NoHighlight: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all.Hits) != 57 || all.Total != 57 {
+			t.Fatalf("%s: %d hits, total %d", sort, len(all.Hits), all.Total)
+		}
+		var want []string
+		for i, h := range all.Hits {
+			want = append(want, h.ID)
+			if i > 0 && sort == SortRelevance {
+				prev := all.Hits[i-1]
+				if prev.Score < h.Score || (prev.Score == h.Score && prev.ID > h.ID) {
+					t.Errorf("relevance order: %s (%g) before %s (%g)", prev.ID, prev.Score, h.ID, h.Score)
+				}
+			}
+		}
+		if sort == SortRelevance && !slices.Contains(want[:6], "T000") {
+			t.Errorf("the reports saying it twice should rank first: %v", want[:6])
+		}
+		var cursor, offset []string
+		req := Request{Query: "followed", Sort: sort, Limit: 4, Viewer: v}
+		for range 30 {
+			res, err := x.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				cursor = append(cursor, h.ID)
+			}
+			if res.Next == "" {
+				break
+			}
+			req.After = res.Next
+		}
+		for off := 0; off < 57; off += 4 {
+			res, err := x.Search(ctx, Request{Query: "followed", Sort: sort, Limit: 4, Offset: off, Viewer: v})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				offset = append(offset, h.ID)
+			}
+		}
+		if !slices.Equal(cursor, want) {
+			t.Errorf("%s: paging with the cursor gave\n%v\nwant\n%v", sort, cursor, want)
+		}
+		if !slices.Equal(offset, want) {
+			t.Errorf("%s: paging with offsets gave\n%v\nwant\n%v", sort, offset, want)
 		}
 	}
 }
