@@ -657,9 +657,9 @@ func (p *parser) field(t token) (node, error) {
 					qs = append(qs, p.keyword(f, part))
 				}
 			}
-			return node{q: bleve.NewDisjunctionQuery(qs...)}, nil
+			return node{q: filter(bleve.NewDisjunctionQuery(qs...))}, nil
 		}
-		return node{q: p.keyword(f, v.text)}, nil
+		return node{q: filter(p.keyword(f, v.text))}, nil
 	}
 	if v.kind == tPhrase {
 		return node{}, p.errAt(v, "%s: takes a value without quotes", name)
@@ -686,7 +686,7 @@ func (p *parser) field(t token) (node, error) {
 	if err != nil {
 		return node{}, p.errAt(v, "%s: %s", name, err)
 	}
-	return node{q: q}, nil
+	return node{q: filter(q)}, nil
 }
 
 func (p *parser) keyword(field, value string) query.Query {
