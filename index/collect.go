@@ -94,14 +94,10 @@ func (t *topHits) handler(sctx *search.SearchContext) (search.DocumentMatchHandl
 	t.reader, t.pool = sctx.IndexReader, sctx.DocumentMatchPool
 	t.kept = keptHits{t: t, hits: make([]*search.DocumentMatch, 0, t.size)}
 	if t.facets != nil {
-		snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot)
-		if ok {
-			var err error
-			if t.facets.cols, t.facets.offsets, err = t.facets.fc.columns(snap); err != nil {
-				return nil, false, fmt.Errorf("index: facet columns: %w", err)
+		if snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot); ok {
+			if err := t.facets.start(snap); err != nil {
+				return nil, false, err
 			}
-			t.facets.counts = make([][]int, len(FacetFields))
-			t.facets.ok = true
 		}
 	}
 	return func(d *search.DocumentMatch) error {

@@ -39,3 +39,111 @@ func filter(q query.Query) query.Query {
 	}
 	return filterQuery{q}
 }
+
+// groupFilters rewrites every conjunction in q so that its filter clauses
+// (flattened out of nested conjunctions) run as one filter: unscored, a
+// conjunction of keyword terms and ranges becomes a single intersection of
+// bitmaps per segment, which the scored clauses then only visit, instead
+// of each filter being advanced document by document beside them.
+func groupFilters(q query.Query) query.Query {
+	switch c := q.(type) {
+	case *query.ConjunctionQuery:
+		if c.BoostVal != nil {
+			break
+		}
+		var scored, filters []query.Query
+		var flatten func(qs []query.Query)
+		flatten = func(qs []query.Query) {
+			for _, x := range qs {
+				switch x := x.(type) {
+				case *query.ConjunctionQuery:
+					if x.BoostVal == nil {
+						flatten(x.Conjuncts)
+						continue
+					}
+				case filterQuery:
+					filters = append(filters, x.Query)
+					continue
+				}
+				scored = append(scored, groupFilters(x))
+			}
+		}
+		flatten(c.Conjuncts)
+		switch len(filters) {
+		case 0:
+		case 1:
+			scored = append(scored, filterQuery{filters[0]})
+		default:
+			scored = append(scored, filterQuery{query.NewConjunctionQuery(filters)})
+		}
+		if len(scored) == 1 {
+			return scored[0]
+		}
+		return query.NewConjunctionQuery(scored)
+	case *query.DisjunctionQuery:
+		d := *c
+		d.Disjuncts = make([]query.Query, len(c.Disjuncts))
+		for i, x := range c.Disjuncts {
+			d.Disjuncts[i] = groupFilters(x)
+		}
+		return &d
+	case *query.BooleanQuery:
+		b := *c
+		if c.Must != nil {
+			b.Must = groupFilters(c.Must)
+		}
+		if c.Should != nil {
+			b.Should = groupFilters(c.Should)
+		}
+		return &b
+	}
+	return q
+}
+
+// textOnly returns the clauses of q that can match text, without its
+// filters and exclusions, or nil if it has none: what the highlighter
+// needs of a query whose hits are already known to match it. (A filter
+// replaced by match-all would cost a walk over every report.)
+func textOnly(q query.Query) query.Query {
+	keep := func(qs []query.Query) []query.Query {
+		var out []query.Query
+		for _, x := range qs {
+			if x = textOnly(x); x != nil {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	switch c := q.(type) {
+	case filterQuery, *query.MatchAllQuery, *query.MatchNoneQuery:
+		return nil
+	case *query.ConjunctionQuery:
+		qs := keep(c.Conjuncts)
+		if len(qs) == 0 {
+			return nil
+		}
+		return query.NewConjunctionQuery(qs)
+	case *query.DisjunctionQuery:
+		qs := keep(c.Disjuncts)
+		if len(qs) == 0 {
+			return nil
+		}
+		return query.NewDisjunctionQuery(qs)
+	case *query.BooleanQuery:
+		var must, should query.Query
+		if c.Must != nil {
+			must = textOnly(c.Must)
+		}
+		if c.Should != nil {
+			should = textOnly(c.Should)
+		}
+		switch {
+		case must == nil:
+			return should
+		case should == nil:
+			return must
+		}
+		return query.NewDisjunctionQuery([]query.Query{must, should})
+	}
+	return q
+}

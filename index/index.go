@@ -33,8 +33,9 @@ type Index struct {
 	// they are stale.
 	applied atomic.Int64
 	kwCache atomic.Pointer[kwCache]
-	// facets caches, per segment, the facet fields' values (facets.go).
-	facets facetColumns
+	// columns caches, per segment, the values of the fields searches read
+	// for every hit: facets and locations (columns.go).
+	columns columns
 }
 
 // Field names in the index.

@@ -458,8 +458,7 @@ func termsQuery(terms []string, fields []string) query.Query {
 			q.SetField(f)
 			qs = append(qs, q)
 		} else {
-			q := bleve.NewPhraseQuery(terms, f)
-			qs = append(qs, q)
+			qs = append(qs, &phraseQuery{Field: f, Terms: terms})
 		}
 	}
 	if len(qs) == 1 {
@@ -678,7 +677,7 @@ func (p *parser) field(t token) (node, error) {
 	case "hour":
 		q, err = HourQuery(v.text)
 	case "near":
-		q, err = nearQuery(v.text)
+		q, err = parseNearQuery(v.text)
 	default:
 		return node{}, p.errAt(t, "unknown field %q (known: %s); put the words in quotes to search for them as text",
 			name, strings.Join(FieldNames, ", "))
@@ -899,19 +898,12 @@ func ParseNear(v string) (lat, lon, km float64, err error) {
 	return lat, lon, km * mult, nil
 }
 
-func nearQuery(v string) (query.Query, error) {
+func parseNearQuery(v string) (query.Query, error) {
 	lat, lon, km, err := ParseNear(v)
 	if err != nil {
 		return nil, err
 	}
 	return NearQuery(lat, lon, km), nil
-}
-
-// NearQuery matches reports within km of a point.
-func NearQuery(lat, lon, km float64) query.Query {
-	q := bleve.NewGeoDistanceQuery(lon, lat, strconv.FormatFloat(km, 'f', -1, 64)+"km")
-	q.SetField(FieldLocation)
-	return q
 }
 
 func yearQuery(v string) (query.Query, error) {

@@ -167,15 +167,24 @@ type kwCache struct {
 	values map[string][]string
 }
 
+// compile parses the request's query and adds its filters and the
+// viewer's restrictions.
+func (x *Index) compile(r Request) (*Parsed, query.Query, error) {
+	parsed, err := x.Parser().Parse(r.Query)
+	if err != nil {
+		return nil, nil, err
+	}
+	return parsed, visible(groupFilters(withFilters(parsed.Query, r.Filters, x.resolveKeyword)), r.Viewer), nil
+}
+
 // Search runs a request. Restricted reports outside the viewer's unit are
 // filtered inside the query, so they never count, match, facet or
 // highlight.
 func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
-	parsed, err := x.Parser().Parse(r.Query)
+	parsed, q, err := x.compile(r)
 	if err != nil {
 		return nil, err
 	}
-	q := visible(withFilters(parsed.Query, r.Filters, x.resolveKeyword), r.Viewer)
 	limit := r.Limit
 	if limit <= 0 {
 		limit = 10
@@ -208,10 +217,10 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	var counter *facetCounter
 	if r.Facets {
-		counter = &facetCounter{fc: &x.facets}
+		counter = &facetCounter{cols: &x.columns}
 		top.facets = counter
 	}
-	res, err := x.bleve.SearchInContext(top.context(ctx), req)
+	res, err := x.bleve.SearchInContext(top.context(withColumns(ctx, &x.columns)), req)
 	if err != nil {
 		return nil, fmt.Errorf("index: search %q: %w", r.Query, err)
 	}
@@ -280,7 +289,8 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 }
 
 // highlight returns the fragments of the given hits of q, by id and field,
-// from a search of q restricted to those hits.
+// from a search of q's text clauses restricted to those hits (which are
+// known to pass its filters).
 func (x *Index) highlight(ctx context.Context, q query.Query, hits search.DocumentMatchCollection) (map[string]search.FieldFragmentMap, error) {
 	if len(hits) == 0 {
 		return nil, nil
@@ -289,7 +299,11 @@ func (x *Index) highlight(ctx context.Context, q query.Query, hits search.Docume
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), q), len(ids), 0, false)
+	text := textOnly(q)
+	if text == nil {
+		return nil, nil // nothing in the query matches text
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	req.Highlight.Fields = TextFields
 	res, err := x.bleve.SearchInContext(ctx, req)
@@ -306,13 +320,12 @@ func (x *Index) highlight(ctx context.Context, q query.Query, hits search.Docume
 // CountMatches returns how many reports a request matches, without hits.
 func (x *Index) CountMatches(ctx context.Context, r Request) (int, error) {
 	r.Limit, r.Offset, r.After, r.Facets, r.NoHighlight = 0, 0, "", false, true
-	parsed, err := x.Parser().Parse(r.Query)
+	_, q, err := x.compile(r)
 	if err != nil {
 		return 0, err
 	}
-	q := visible(withFilters(parsed.Query, r.Filters, x.resolveKeyword), r.Viewer)
 	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	res, err := x.bleve.SearchInContext(ctx, req)
+	res, err := x.bleve.SearchInContext(withColumns(ctx, &x.columns), req)
 	if err != nil {
 		return 0, fmt.Errorf("index: count %q: %w", r.Query, err)
 	}
