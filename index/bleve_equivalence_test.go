@@ -66,7 +66,7 @@ func TestOwnSearchersMatchBleve(t *testing.T) {
 		}
 		req := bleve.NewSearchRequestOptions(ref, MaxLimit, 0, false)
 		req.SortBy([]string{"-_score", "_id"})
-		want, err := x.bleve.SearchInContext(ctx, req)
+		want, err := x.all.SearchInContext(ctx, req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,6 +58,23 @@ func (c *facetCounter) count(d *search.DocumentMatch) {
 	}
 }
 
+// mergeFacets adds up the shards' counts (ordinals are shared by all
+// segments of all shards).
+func mergeFacets(tops []*topHits) *facetCounter {
+	sum := &facetCounter{cols: tops[0].facets.cols, ok: true, counts: make([][]int, len(FacetFields))}
+	for _, t := range tops {
+		for f, counts := range t.facets.counts {
+			for len(sum.counts[f]) < len(counts) {
+				sum.counts[f] = append(sum.counts[f], 0)
+			}
+			for o, n := range counts {
+				sum.counts[f][o] += n
+			}
+		}
+	}
+	return sum
+}
+
 // result returns the counts as the API shows them: per field the top
 // size values by count (ties by value), years in order.
 func (c *facetCounter) result(size int) map[string][]FacetValue {

@@ -57,7 +57,7 @@ func TestFacetCountsMatchBleve(t *testing.T) {
 				for _, f := range FacetFields {
 					req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 				}
-				want, err := x.bleve.SearchInContext(ctx, req)
+				want, err := x.all.SearchInContext(ctx, req)
 				if err != nil {
 					t.Fatal(err)
 				}

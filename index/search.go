@@ -144,12 +144,17 @@ func (x *Index) keywordValues(field string) []string {
 		}
 	}
 	var vals []string
-	if d, err := x.bleve.FieldDict(field); err == nil {
-		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
-			vals = append(vals, e.Term)
+	for _, b := range x.shards {
+		if d, err := b.FieldDict(field); err == nil {
+			for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
+				if !slices.Contains(vals, e.Term) {
+					vals = append(vals, e.Term)
+				}
+			}
+			d.Close()
 		}
-		d.Close()
 	}
+	slices.Sort(vals)
 	next := &kwCache{seq: x.applied.Load(), values: map[string][]string{field: vals}}
 	if cache != nil && cache.seq == next.seq {
 		for k, v := range cache.values {
@@ -191,16 +196,16 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	limit = min(limit, MaxLimit)
 	offset := max(r.Offset, 0)
-	req := bleve.NewSearchRequestOptions(q, limit, offset, false)
-	top := &topHits{size: offset + limit}
+	var sortBy []string
+	top := topHits{} // the settings every shard's collector shares
 	switch r.Sort {
 	case "", SortRelevance:
-		req.SortBy([]string{"-_score"})
+		sortBy = []string{"-_score"}
 	case SortNewest:
-		req.SortBy([]string{"-" + FieldOccurredAt})
+		sortBy = []string{"-" + FieldOccurredAt}
 		top.byDate, top.desc = true, true
 	case SortOldest:
-		req.SortBy([]string{FieldOccurredAt})
+		sortBy = []string{FieldOccurredAt}
 		top.byDate = true
 	default:
 		return nil, portal.Errorf(portal.EINVALID, "sort must be relevance, newest or oldest, not %q", r.Sort)
@@ -213,33 +218,44 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		if err := top.setAfter(key, id); err != nil {
 			return nil, portal.Errorf(portal.EINVALID, "the page cursor is not one this server gave out")
 		}
-		offset, top.size = 0, limit
+		offset = 0
 	}
-	var counter *facetCounter
-	if r.Facets {
-		counter = &facetCounter{cols: &x.columns}
-		top.facets = counter
-	}
-	res, err := x.bleve.SearchInContext(top.context(withColumns(ctx, &x.columns)), req)
-	if err != nil {
-		return nil, fmt.Errorf("index: search %q: %w", r.Query, err)
-	}
-	var facetsRes search.FacetResults
-	if counter != nil && !counter.ok {
-		// Not a scorch index: let Bleve count from doc values.
-		freq := bleve.NewSearchRequestOptions(q, 0, 0, false)
-		for _, f := range FacetFields {
-			freq.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+	// Every shard collects its best offset+limit hits, counts its facets
+	// and its total; the merge keeps the best of them all.
+	tops := make([]*topHits, len(x.shards))
+	totals := make([]uint64, len(x.shards))
+	ctx = withColumns(ctx, &x.columns)
+	err = x.eachShard(func(i int, b bleve.Index) error {
+		t := top
+		t.size = offset + limit
+		if r.Facets {
+			t.facets = &facetCounter{cols: &x.columns}
 		}
-		fres, err := x.bleve.SearchInContext(ctx, freq)
+		tops[i] = &t
+		req := bleve.NewSearchRequestOptions(q, limit, 0, false)
+		req.SortBy(sortBy)
+		res, err := b.SearchInContext(t.context(ctx), req)
 		if err != nil {
-			return nil, fmt.Errorf("index: search %q: %w", r.Query, err)
+			return fmt.Errorf("index: search %q: %w", r.Query, err)
 		}
-		facetsRes = fres.Facets
+		if r.Facets && !t.facets.ok {
+			return fmt.Errorf("index: search %q: facets need a scorch index", r.Query)
+		}
+		totals[i] = res.Total
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	hits := top.ranked()
-	hits = hits[min(offset, len(hits)):]
-	out := &Result{Total: int(res.Total), Hits: make([]Hit, 0, len(hits)),
+	var hits []*search.DocumentMatch
+	var total uint64
+	for i, t := range tops {
+		hits = append(hits, t.ranked()...)
+		total += totals[i]
+	}
+	slices.SortFunc(hits, tops[0].compare) // every kept hit has its id: no reads
+	hits = hits[min(offset, len(hits)):min(offset+limit, len(hits))]
+	out := &Result{Total: int(total), Hits: make([]Hit, 0, len(hits)),
 		AlsoSearched: parsed.AlsoSearched, Notes: parsed.Notes}
 	var fragments map[string]search.FieldFragmentMap
 	if !r.NoHighlight {
@@ -264,26 +280,8 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		key, id := top.cursorKey(hits[n-1])
 		out.Next = encodeCursor(r.Sort, key, id)
 	}
-	if counter != nil && counter.ok {
-		out.Facets = counter.result(facetSize)
-	} else if r.Facets {
-		out.Facets = map[string][]FacetValue{}
-		for _, f := range FacetFields {
-			fr := facetsRes[f]
-			vals := []FacetValue{}
-			if fr != nil && fr.Terms != nil {
-				for _, t := range fr.Terms.Terms() {
-					if t.Term == "" {
-						continue // a report without the field
-					}
-					vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
-				}
-			}
-			if f == FieldYear {
-				slices.SortFunc(vals, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
-			}
-			out.Facets[f] = vals
-		}
+	if r.Facets {
+		out.Facets = mergeFacets(tops).result(facetSize)
 	}
 	return out, nil
 }
@@ -306,7 +304,7 @@ func (x *Index) highlight(ctx context.Context, q query.Query, hits search.Docume
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), text), len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	req.Highlight.Fields = TextFields
-	res, err := x.bleve.SearchInContext(ctx, req)
+	res, err := x.all.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: highlight: %w", err)
 	}
@@ -325,7 +323,7 @@ func (x *Index) CountMatches(ctx context.Context, r Request) (int, error) {
 		return 0, err
 	}
 	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	res, err := x.bleve.SearchInContext(withColumns(ctx, &x.columns), req)
+	res, err := x.all.SearchInContext(withColumns(ctx, &x.columns), req)
 	if err != nil {
 		return 0, fmt.Errorf("index: count %q: %w", r.Query, err)
 	}

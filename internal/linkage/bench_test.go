@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/corpus"
 )
@@ -30,7 +28,7 @@ import (
 // Bleve index, so it is only built when the weights ask for the index's
 // candidates or PORTAL_BENCH_INDEX is set: indexing 100,000 reports would
 // otherwise take most of the benchmark's time.
-func benchWorkbench(b *testing.B, seed uint64, n int) (*Workbench, bleve.Index) {
+func benchWorkbench(b *testing.B, seed uint64, n int) (*Workbench, Searcher) {
 	b.Helper()
 	e := testEngine(b)
 	if e.Weights.Candidates.Source == "index" || os.Getenv("PORTAL_BENCH_INDEX") != "" {

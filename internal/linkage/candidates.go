@@ -15,6 +15,15 @@ import (
 	"github.com/investigation-portal/portal/internal/portal"
 )
 
+// Searcher is what linkage needs of the search index: Bleve searches over
+// every report and the term statistics of more-like-this queries.
+// index.Index.Bleve gives it.
+type Searcher interface {
+	SearchInContext(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error)
+	DocCount() (uint64, error)
+	DocFreqs(ctx context.Context, field string, terms []string) ([]uint64, error)
+}
+
 // MaxCandidates caps the pairs scored for one report: candidates come from
 // a more-like-this query on the index, never from comparing all pairs.
 const MaxCandidates = 100
@@ -23,7 +32,7 @@ const MaxCandidates = 100
 // from the engine's blocking lists (blocking.go) unless the weights'
 // candidates.source is "index". The viewer's restrictions apply. p itself
 // is never returned.
-func (e *Engine) Candidates(ctx context.Context, bx bleve.Index, p *Profile, v index.Viewer, k int) ([]string, error) {
+func (e *Engine) Candidates(ctx context.Context, bx Searcher, p *Profile, v index.Viewer, k int) ([]string, error) {
 	if k <= 0 || k > MaxCandidates {
 		k = MaxCandidates
 	}
@@ -43,7 +52,7 @@ func (e *Engine) Candidates(ctx context.Context, bx bleve.Index, p *Profile, v i
 // distinctive words (weighted by their rarity in the index's own term
 // dictionary), the places near it and the weeks around it, the viewer's
 // restrictions inside the query.
-func (e *Engine) IndexCandidates(ctx context.Context, bx bleve.Index, p *Profile, v index.Viewer, k int) ([]string, error) {
+func (e *Engine) IndexCandidates(ctx context.Context, bx Searcher, p *Profile, v index.Viewer, k int) ([]string, error) {
 	q, err := e.moreLikeThis(ctx, bx, p)
 	if err != nil {
 		return nil, err
@@ -67,17 +76,8 @@ type mltTerm struct {
 }
 
 // moreLikeThis builds the candidate query for p.
-func (e *Engine) moreLikeThis(ctx context.Context, bx bleve.Index, p *Profile) (query.Query, error) {
-	adv, err := bx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("linkage: index: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("linkage: index reader: %w", err)
-	}
-	defer r.Close()
-	n, err := r.DocCount()
+func (e *Engine) moreLikeThis(ctx context.Context, bx Searcher, p *Profile) (query.Query, error) {
+	n, err := bx.DocCount()
 	if err != nil {
 		return nil, fmt.Errorf("linkage: index: %w", err)
 	}
@@ -91,17 +91,19 @@ func (e *Engine) moreLikeThis(ctx context.Context, bx bleve.Index, p *Profile) (
 		}
 	}
 	e.mu.RUnlock()
+	dfs := make([]uint64, len(names))
+	for _, f := range index.TextFields {
+		fdfs, err := bx.DocFreqs(ctx, f, names)
+		if err != nil {
+			return nil, fmt.Errorf("linkage: %w", err)
+		}
+		for i, df := range fdfs {
+			dfs[i] = max(dfs[i], df)
+		}
+	}
 	var terms []mltTerm
 	for i, s := range names {
-		df := uint64(0)
-		for _, f := range index.TextFields {
-			tfr, err := r.TermFieldReader(ctx, []byte(s), f, false, false, false)
-			if err != nil {
-				return nil, fmt.Errorf("linkage: term %q: %w", s, err)
-			}
-			df = max(df, tfr.Count())
-			tfr.Close()
-		}
+		df := dfs[i]
 		// A word only this report uses links nothing; one in every fifth
 		// report is not distinctive.
 		if df < 2 || df > n/10+1 {
@@ -213,7 +215,7 @@ type SimilarItem struct {
 
 // Similar ranks the reports most like id, best first, never id itself,
 // each with its reasons. Unknown ids are ENOTFOUND.
-func (e *Engine) Similar(ctx context.Context, bx bleve.Index, id string, v index.Viewer, limit int) (*Similar, error) {
+func (e *Engine) Similar(ctx context.Context, bx Searcher, id string, v index.Viewer, limit int) (*Similar, error) {
 	p := e.Profile(id)
 	if p == nil {
 		return nil, portal.Errorf(portal.ENOTFOUND, "report %s not found", id)

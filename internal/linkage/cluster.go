@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/portal"
 )
@@ -31,7 +29,7 @@ type Edge struct {
 // CandidateEdges scores every report against at most PerReport candidates
 // from the index, using all cores, and returns the pairs scoring at least
 // minScore, each once.
-func (e *Engine) CandidateEdges(ctx context.Context, bx bleve.Index, ids []string, minScore float64) ([]Edge, error) {
+func (e *Engine) CandidateEdges(ctx context.Context, bx Searcher, ids []string, minScore float64) ([]Edge, error) {
 	sort.Strings(ids)
 	var (
 		mu    sync.Mutex
@@ -200,7 +198,7 @@ func (e *Engine) Cluster(edges []Edge) []Cluster {
 
 // Discover clusters the whole corpus into candidate series with evidence,
 // strongest first, keeping those whose score reaches minScore.
-func (e *Engine) Discover(ctx context.Context, bx bleve.Index, minScore float64) ([]Cluster, error) {
+func (e *Engine) Discover(ctx context.Context, bx Searcher, minScore float64) ([]Cluster, error) {
 	edges, err := e.CandidateEdges(ctx, bx, e.IDs(), e.Weights.Cluster.Edge)
 	if err != nil {
 		return nil, err

@@ -6,8 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/investigation-portal/portal/index"
 	"github.com/investigation-portal/portal/internal/portal"
 	"github.com/investigation-portal/portal/internal/store"
@@ -203,7 +201,7 @@ func (s *Service) Group(ctx context.Context, ids []string) ([]Cluster, error) {
 
 // bleve is the index's Bleve handle, nil without an index (the blocking
 // candidates do not need one).
-func (s *Service) bleve() bleve.Index {
+func (s *Service) bleve() Searcher {
 	if s.Index == nil {
 		return nil
 	}
