@@ -32,24 +32,26 @@ import (
 //
 // (make bench-search). Skipped unless the variable names a report count.
 //
-// Measured on the 2-core build machine, 100,000 reports, 105 queries
-// (40 phrase, 20 boolean, 20 proximity, 15 borough+hour, 10 geo), no
-// synonyms on either side: Bleve p50 13.0 ms / p99 63 ms (with facets and
-// highlights); FTS5 p50 13.4 ms / p99 151 ms (top 10 + count, no facets);
-// scan p50 66 ms / p99 841 ms. RSS 230 MiB with the index open (Go heap 3
-// MiB: Bleve's segments are memory-mapped), 429 MiB on disk; indexing took
-// 92 s.
+// Measured on the 2-core build machine (make bench-search, each query's
+// time the median of 3 runs; 105 queries: 40 phrase, 20 boolean, 20
+// proximity, 15 borough+hour, 10 geo; no synonyms on either side), all
+// three in one run (the million compacted, as reindex leaves it; the
+// 100,000 as imported, 17 segments):
 //
-// At 1,000,000 reports (PORTAL_BENCH_DIR=/some/dir keeps the built index
-// and database for the next run; the machine was shared with other
-// CPU-heavy work), same run: Bleve p50 47.5 ms / p99 329 ms (phrase
-// 49/370, boolean 50/97, proximity 52/93, filtered 19/67, geo 40/107);
-// FTS5 p50 145 ms / p99 1.62 s; scan p50 605 ms / p99 5.39 s (the scan's
-// borough+hour queries take 11 ms: it tests the borough before the text).
-// Heap in use 17 MiB, RSS 1.3 GB, 2.5 GB on disk, 5 segments after
-// Compact (1m58s; indexing took 8-9 min). Before the facet arrays, the
-// must-not visibility filter, the merge and second-pass highlights: p50
-// 139 ms / p99 665 ms.
+//	            Bleve (p50 / p99)   FTS5               scan
+//	100,000     2.1 / 9.1 ms        17 / 172 ms        62 / 645 ms
+//	1,000,000   14.0 / 94 ms        142 / 1,822 ms     663 / 6,815 ms
+//
+// At 1,000,000 by class, Bleve: phrase 18/104, boolean 20/48, proximity
+// 22/46, borough+hour 3.4/14, geo 8.9/24 ms; the scan's borough+hour
+// queries take 14.5 ms (it tests the borough before the text). Heap in use
+// 25 MiB, RSS 715 MB with the index open and queried (Bleve's segments are
+// memory-mapped), 2.5 GB on disk; indexing took 5m40s and Compact 26s.
+// At the start of the session that brought these (same machine, same
+// index, one run per query): Bleve p50 56 ms / p99 412 ms. What changed:
+// the collector (collect.go), unscored grouped filters (filter.go), the
+// radius on a column of locations (near.go), the phrase searcher
+// (phrase.go) and two shards searched at once (index.go).
 func TestSearchBenchmark(t *testing.T) {
 	n, _ := strconv.Atoi(os.Getenv("PORTAL_BENCH_SEARCH"))
 	if n <= 0 {
