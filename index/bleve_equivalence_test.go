@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/investigation-portal/portal/internal/corpus"
 	"github.com/investigation-portal/portal/internal/portal"
 )
 
@@ -26,23 +24,7 @@ import (
 // sorts them (score, then id).
 func TestOwnSearchersMatchBleve(t *testing.T) {
 	ctx := context.Background()
-	c, err := corpus.New(corpus.Options{Seed: 5, Reports: 3000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := Open(filepath.Join(t.TempDir(), "ix"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	for i := range c.Reports {
-		c.Reports[i].Version = 1
-	}
-	for start := 0; start < len(c.Reports); start += 300 {
-		if err := x.Apply(ctx, c.Reports[start:start+300], nil, int64(start+1), false); err != nil {
-			t.Fatal(err)
-		}
-	}
+	x, c := segmentedIndex(t, 5, 3000, 300)
 	var changed []portal.Report
 	for i := 0; i < len(c.Reports); i += 13 {
 		r := c.Reports[i]

@@ -15,14 +15,12 @@ import (
 	"github.com/investigation-portal/portal/internal/portal"
 )
 
-// TestFacetCountsMatchBleve checks the per-segment facet arrays against
-// Bleve's own doc-value facets, over an index of many segments in which
-// reports were then changed (moved to another borough, restricted) and
-// deleted, for several queries and viewers, and again after the segments
-// were merged.
-func TestFacetCountsMatchBleve(t *testing.T) {
-	ctx := context.Background()
-	c, err := corpus.New(corpus.Options{Seed: 3, Reports: 3000})
+// segmentedIndex indexes n generated reports (version 1, units alternating
+// between SOIT-South and SOIT-North) in batches of batch, so the index has
+// many segments.
+func segmentedIndex(t *testing.T, seed uint64, n, batch int) (*Index, *corpus.Corpus) {
+	t.Helper()
+	c, err := corpus.New(corpus.Options{Seed: seed, Reports: n})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,16 +28,27 @@ func TestFacetCountsMatchBleve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
+	t.Cleanup(func() { x.Close() })
 	for i := range c.Reports {
 		c.Reports[i].Version = 1
 		c.Reports[i].Unit = []string{"SOIT-South", "SOIT-North"}[i%2]
 	}
-	for start := 0; start < len(c.Reports); start += 200 { // many small segments
-		if err := x.Apply(ctx, c.Reports[start:start+200], nil, int64(start+1), false); err != nil {
+	for start := 0; start < len(c.Reports); start += batch {
+		if err := x.Apply(context.Background(), c.Reports[start:min(start+batch, n)], nil, int64(start+1), false); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return x, c
+}
+
+// TestFacetCountsMatchBleve checks the per-segment facet arrays against
+// Bleve's own doc-value facets, over an index of many segments in which
+// reports were then changed (moved to another borough, restricted) and
+// deleted, for several queries and viewers, and again after the segments
+// were merged.
+func TestFacetCountsMatchBleve(t *testing.T) {
+	ctx := context.Background()
+	x, c := segmentedIndex(t, 3, 3000, 200)
 	// Changes after the facet arrays of the first segments were built.
 	check := func(stage string) {
 		t.Helper()

@@ -28,8 +28,6 @@ type phraseQuery struct {
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	opts := options
-	opts.IncludeTermVectors = true
 	// Each distinct term once, with its offsets in the phrase.
 	var terms []string
 	var offsets [][]uint64
@@ -48,30 +46,17 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapp
 	if len(terms) == 0 {
 		return searcher.NewMatchNoneSearcher(r)
 	}
-	subs := make([]search.Searcher, 0, len(terms))
-	for _, t := range terms {
-		s, err := searcher.NewTermSearcher(ctx, r, t, q.Field, 1.0, opts)
-		if err != nil {
-			for _, s := range subs {
-				s.Close()
-			}
-			return nil, err
-		}
-		subs = append(subs, s)
+	groups := make([][]string, len(terms))
+	for i, t := range terms {
+		groups[i] = []string{t}
 	}
-	var all search.Searcher = subs[0]
-	if len(subs) > 1 {
-		var err error
-		if all, err = searcher.NewConjunctionSearcher(ctx, r, subs, opts); err != nil {
-			for _, s := range subs {
-				s.Close()
-			}
-			return nil, err
-		}
+	all, err := termGroupsSearcher(ctx, r, q.Field, groups, options)
+	if err != nil {
+		return nil, err
 	}
-	m0 := &phraseMatcher{field: q.Field, terms: terms, offsets: offsets}
+	pm := &phraseMatcher{field: q.Field, terms: terms, offsets: offsets}
 	return searcher.NewFilteringSearcher(ctx, all, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
-		return m0.match(d)
+		return pm.match(d)
 	}), nil
 }
 

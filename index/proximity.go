@@ -24,41 +24,8 @@ type proximityQuery struct {
 }
 
 func (q *proximityQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	opts := options
-	opts.IncludeTermVectors = true
-	subs := make([]search.Searcher, 0, len(q.Groups))
-	closeAll := func() {
-		for _, s := range subs {
-			s.Close()
-		}
-	}
-	for _, g := range q.Groups {
-		alts := make([]search.Searcher, 0, len(g))
-		for _, term := range g {
-			s, err := searcher.NewTermSearcher(ctx, r, term, q.Field, 1.0, opts)
-			if err != nil {
-				for _, a := range alts {
-					a.Close()
-				}
-				closeAll()
-				return nil, err
-			}
-			alts = append(alts, s)
-		}
-		if len(alts) == 1 {
-			subs = append(subs, alts[0])
-			continue
-		}
-		d, err := searcher.NewDisjunctionSearcher(ctx, r, alts, 1, opts)
-		if err != nil {
-			closeAll()
-			return nil, err
-		}
-		subs = append(subs, d)
-	}
-	conj, err := searcher.NewConjunctionSearcher(ctx, r, subs, opts)
+	conj, err := termGroupsSearcher(ctx, r, q.Field, q.Groups, options)
 	if err != nil {
-		closeAll()
 		return nil, err
 	}
 	termGroup := map[string]int{}
@@ -92,6 +59,54 @@ func (q *proximityQuery) Searcher(ctx context.Context, r bindex.IndexReader, m m
 		}
 		return withinWindow(hits, n, window)
 	}), nil
+}
+
+// termGroupsSearcher finds the documents whose field holds a term of
+// every group, with the terms' locations (term vectors): the candidates of
+// a proximity or phrase check. Bleve intersects the postings of a
+// conjunction of plain terms before it reads any of them.
+func termGroupsSearcher(ctx context.Context, r bindex.IndexReader, field string, groups [][]string, options search.SearcherOptions) (search.Searcher, error) {
+	opts := options
+	opts.IncludeTermVectors = true
+	subs := make([]search.Searcher, 0, len(groups))
+	closeAll := func() {
+		for _, s := range subs {
+			s.Close()
+		}
+	}
+	for _, g := range groups {
+		alts := make([]search.Searcher, 0, len(g))
+		for _, term := range g {
+			s, err := searcher.NewTermSearcher(ctx, r, term, field, 1.0, opts)
+			if err != nil {
+				for _, a := range alts {
+					a.Close()
+				}
+				closeAll()
+				return nil, err
+			}
+			alts = append(alts, s)
+		}
+		if len(alts) == 1 {
+			subs = append(subs, alts[0])
+			continue
+		}
+		d, err := searcher.NewDisjunctionSearcher(ctx, r, alts, 1, opts)
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		subs = append(subs, d)
+	}
+	if len(subs) == 1 {
+		return subs[0], nil
+	}
+	conj, err := searcher.NewConjunctionSearcher(ctx, r, subs, opts)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	return conj, nil
 }
 
 type posGroup struct {
