@@ -62,7 +62,8 @@ func TestSearchBenchmark(t *testing.T) {
 	if d := os.Getenv("PORTAL_BENCH_DIR"); d != "" {
 		dir = d
 	}
-	// PORTAL_BENCH_ONLY=bleve skips FTS5 and the scan, PORTAL_BENCH_KIND
+	// PORTAL_BENCH_SORT=newest sorts Bleve's hits by date instead of
+	// relevance. PORTAL_BENCH_ONLY=bleve skips FTS5 and the scan, PORTAL_BENCH_KIND
 	// keeps one class of queries (phrase, bool, near, filter, geo) and
 	// PORTAL_BENCH_REPEAT times each query that many times: for profiles
 	// (go test -cpuprofile).
@@ -82,7 +83,7 @@ func TestSearchBenchmark(t *testing.T) {
 	viewer := Viewer{Unit: "SOIT-North"} // sees every unrestricted report
 	totals := make([]int, len(queries))
 	bleveLat := run(t, "bleve", queries, func(i int, q benchQuery) int {
-		res, err := x.Search(ctx, Request{Query: q.bleve, Limit: 10, Facets: true, Viewer: viewer})
+		res, err := x.Search(ctx, Request{Query: q.bleve, Limit: 10, Facets: true, Viewer: viewer, Sort: os.Getenv("PORTAL_BENCH_SORT")})
 		if err != nil {
 			t.Fatalf("%s: %v", q.bleve, err)
 		}

@@ -17,8 +17,9 @@ import (
 )
 
 // TestOwnSearchersMatchBleve checks the searchers that replace Bleve's own
-// for speed (phraseQuery, nearQuery, the collector that ranks hits)
-// against Bleve's phrase and geo-distance queries, over an index of many
+// for speed (phraseQuery, nearQuery, the collector that ranks hits by
+// score or by the date column) against Bleve's phrase, term and
+// geo-distance queries and its sorts, over an index of many
 // segments in which reports were then changed and deleted: the same
 // reports must match, and the hits must come in the same order as Bleve
 // sorts them (score, then id).
@@ -42,12 +43,19 @@ func TestOwnSearchersMatchBleve(t *testing.T) {
 	all := Viewer{All: true}
 	same := func(label string, q string, ref query.Query) {
 		t.Helper()
-		res, err := x.Search(ctx, Request{Query: q, Viewer: all, Limit: MaxLimit, NoHighlight: true})
+		sort, bleveSort := SortRelevance, []string{"-_score", "_id"}
+		switch label {
+		case "newest":
+			sort, bleveSort = SortNewest, []string{"-" + FieldOccurredAt, "_id"}
+		case "oldest":
+			sort, bleveSort = SortOldest, []string{FieldOccurredAt, "_id"}
+		}
+		res, err := x.Search(ctx, Request{Query: q, Viewer: all, Limit: MaxLimit, NoHighlight: true, Sort: sort})
 		if err != nil {
 			t.Fatalf("%s %q: %v", label, q, err)
 		}
 		req := bleve.NewSearchRequestOptions(ref, MaxLimit, 0, false)
-		req.SortBy([]string{"-_score", "_id"})
+		req.SortBy(bleveSort)
 		want, err := x.all.SearchInContext(ctx, req)
 		if err != nil {
 			t.Fatal(err)
@@ -102,6 +110,23 @@ func TestOwnSearchersMatchBleve(t *testing.T) {
 			ref = append(ref, bleve.NewPhraseQuery(terms, f))
 		}
 		same("phrase", `"`+p+`"`, bleve.NewDisjunctionQuery(ref...))
+	}
+
+	// Date orders come from the date column, ties broken by id.
+	for _, p := range phrases[:30] {
+		ts := positions(p)
+		if len(ts) == 0 {
+			continue
+		}
+		w := ts[0]
+		var ref []query.Query
+		for _, f := range TextFields {
+			tq := bleve.NewTermQuery(w)
+			tq.SetField(f)
+			ref = append(ref, tq)
+		}
+		same("newest", w, bleve.NewDisjunctionQuery(ref...))
+		same("oldest", w, bleve.NewDisjunctionQuery(ref...))
 	}
 
 	for n := 0; n < 40; {

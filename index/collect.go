@@ -28,14 +28,17 @@ import (
 // topHits keeps the best size hits of a search that rank after the
 // cursor, and counts every hit by facet.
 type topHits struct {
+	cols   *columns
 	size   int
-	byDate bool // rank by Sort[0] (the date sort's key) instead of the score
+	byDate bool // rank by occurred_at instead of the score (its key is kept in HitNumber)
 	desc   bool // for byDate: latest first
 	after  *search.DocumentMatch
 	facets *facetCounter // nil: no facets
 
 	reader bindex.IndexReader
 	pool   *search.DocumentMatchPool
+	segs   []*segColumns // byDate: the snapshot's columns, and where its documents are
+	loc    *docLocator
 	kept   keptHits
 	err    error
 }
@@ -66,7 +69,11 @@ func (t *topHits) compare(a, b *search.DocumentMatch) int {
 			}
 			return 1
 		}
-	} else if c := strings.Compare(a.Sort[0], b.Sort[0]); c != 0 {
+	} else if a.HitNumber != b.HitNumber {
+		c := -1
+		if a.HitNumber > b.HitNumber {
+			c = 1
+		}
 		if t.desc {
 			return -c
 		}
@@ -93,11 +100,19 @@ func (t *topHits) id(d *search.DocumentMatch) string {
 func (t *topHits) handler(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 	t.reader, t.pool = sctx.IndexReader, sctx.DocumentMatchPool
 	t.kept = keptHits{t: t, hits: make([]*search.DocumentMatch, 0, t.size)}
+	snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot)
+	if !ok && (t.facets != nil || t.byDate) {
+		return nil, false, fmt.Errorf("index: facets and date order need a scorch index")
+	}
 	if t.facets != nil {
-		if snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot); ok {
-			if err := t.facets.start(snap); err != nil {
-				return nil, false, err
-			}
+		if err := t.facets.start(snap); err != nil {
+			return nil, false, err
+		}
+	}
+	if t.byDate {
+		var err error
+		if t.segs, t.loc, err = t.cols.get(snap, needDates); err != nil {
+			return nil, false, err
 		}
 	}
 	return func(d *search.DocumentMatch) error {
@@ -107,8 +122,16 @@ func (t *topHits) handler(sctx *search.SearchContext) (search.DocumentMatchHandl
 			}
 			return t.err
 		}
-		if t.facets != nil && t.facets.ok {
+		if t.facets != nil {
 			t.facets.count(d)
+		}
+		if t.byDate {
+			// Bleve set HitNumber for its own collector, which never
+			// reads it once it has handed the hit over.
+			d.HitNumber = 0
+			if seg, local, ok := t.loc.locate(d.IndexInternalID); ok && local < uint64(len(t.segs[seg].dates)) {
+				d.HitNumber = t.segs[seg].dates[local]
+			}
 		}
 		if t.after != nil && t.compare(d, t.after) <= 0 {
 			t.pool.Put(d)
@@ -145,12 +168,12 @@ func (t *topHits) ranked() []*search.DocumentMatch {
 }
 
 // cursorKey is what a page cursor holds of its last hit: the sort key
-// (the score, or the date sort's encoded value) and the report id.
+// (the score, or the date key) and the report id.
 func (t *topHits) cursorKey(d *search.DocumentMatch) (string, string) {
 	if !t.byDate {
 		return strconv.FormatFloat(d.Score, 'g', -1, 64), d.ID
 	}
-	return d.Sort[0], d.ID
+	return strconv.FormatUint(d.HitNumber, 10), d.ID
 }
 
 // setAfter makes the collector skip every hit up to and including the
@@ -164,7 +187,11 @@ func (t *topHits) setAfter(key, id string) error {
 		}
 		d.Score = s
 	} else {
-		d.Sort = []string{key}
+		k, err := strconv.ParseUint(key, 10, 64)
+		if err != nil {
+			return err
+		}
+		d.HitNumber = k
 	}
 	t.after = d
 	return nil

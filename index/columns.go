@@ -35,6 +35,7 @@ type columns struct {
 type segColumns struct {
 	ords   [][]uint16 // per facet field, by local document number; nil until needed
 	points []uint64   // the location's morton hash by local document number, noPoint if none; nil until needed
+	dates  []uint64   // occurred_at as an order-preserving key (dateKey) by local document number; nil until needed
 }
 
 // noPoint marks a report without a location in segColumns.points.
@@ -53,6 +54,7 @@ func (matchAll) Accept(int, byte) int     { return 0 }
 const (
 	needFacets = 1 << iota
 	needPoints
+	needDates
 )
 
 // get returns the columns of the snapshot's segments, building those it
@@ -91,6 +93,13 @@ func (c *columns) get(snap *scorch.IndexSnapshot, need int) ([]*segColumns, *doc
 				return nil, nil, err
 			}
 			sc.points = pts
+		}
+		if need&needDates != 0 && sc.dates == nil {
+			dates, err := segmentDates(seg)
+			if err != nil {
+				return nil, nil, err
+			}
+			sc.dates = dates
 		}
 		out[i] = sc
 	}
@@ -166,6 +175,27 @@ func segmentPoints(seg segment.Segment) ([]uint64, error) {
 	}
 	return pts, nil
 }
+
+// segmentDates builds a segment's array of occurred_at keys from the
+// date's full-precision terms (Unix nanoseconds, prefix-coded).
+func segmentDates(seg segment.Segment) ([]uint64, error) {
+	dates := make([]uint64, seg.Count())
+	from := []byte{numeric.ShiftStartInt64}
+	to := []byte{numeric.ShiftStartInt64 + 1}
+	err := eachPosting(seg, FieldOccurredAt, from, to, func(term []byte, n uint64) {
+		if v, err := numeric.PrefixCoded(term).Int64(); err == nil && n < uint64(len(dates)) {
+			dates[n] = dateKey(v)
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index: date column: %w", err)
+	}
+	return dates, nil
+}
+
+// dateKey maps Unix nanoseconds to an unsigned key in the same order
+// (dates before 1970 included); 0 is below every date.
+func dateKey(nanos int64) uint64 { return uint64(nanos) ^ 1<<63 }
 
 // eachPosting calls fn with every term of field in [from, to) (all terms
 // when nil) and each document number in its postings.

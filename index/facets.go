@@ -24,7 +24,6 @@ import (
 // facetCounter counts one search's hits by facet value.
 type facetCounter struct {
 	cols   *columns
-	ok     bool // the index was a scorch snapshot and the arrays were built
 	segs   []*segColumns
 	loc    *docLocator
 	counts [][]int // per facet field, by ordinal
@@ -37,7 +36,6 @@ func (c *facetCounter) start(snap *scorch.IndexSnapshot) error {
 		return err
 	}
 	c.counts = make([][]int, len(FacetFields))
-	c.ok = true
 	return nil
 }
 
@@ -61,7 +59,7 @@ func (c *facetCounter) count(d *search.DocumentMatch) {
 // mergeFacets adds up the shards' counts (ordinals are shared by all
 // segments of all shards).
 func mergeFacets(tops []*topHits) *facetCounter {
-	sum := &facetCounter{cols: tops[0].facets.cols, ok: true, counts: make([][]int, len(FacetFields))}
+	sum := &facetCounter{cols: tops[0].facets.cols, counts: make([][]int, len(FacetFields))}
 	for _, t := range tops {
 		for f, counts := range t.facets.counts {
 			for len(sum.counts[f]) < len(counts) {

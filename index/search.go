@@ -196,16 +196,14 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	limit = min(limit, MaxLimit)
 	offset := max(r.Offset, 0)
-	var sortBy []string
-	top := topHits{} // the settings every shard's collector shares
+	// Bleve always sorts by score, which costs it nothing per hit; the
+	// date orders come from the date column (collect.go).
+	top := topHits{cols: &x.columns} // the settings every shard's collector shares
 	switch r.Sort {
 	case "", SortRelevance:
-		sortBy = []string{"-_score"}
 	case SortNewest:
-		sortBy = []string{"-" + FieldOccurredAt}
 		top.byDate, top.desc = true, true
 	case SortOldest:
-		sortBy = []string{FieldOccurredAt}
 		top.byDate = true
 	default:
 		return nil, portal.Errorf(portal.EINVALID, "sort must be relevance, newest or oldest, not %q", r.Sort)
@@ -233,13 +231,10 @@ func (x *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		tops[i] = &t
 		req := bleve.NewSearchRequestOptions(q, limit, 0, false)
-		req.SortBy(sortBy)
+		req.SortBy([]string{"-_score"})
 		res, err := b.SearchInContext(t.context(ctx), req)
 		if err != nil {
 			return fmt.Errorf("index: search %q: %w", r.Query, err)
-		}
-		if r.Facets && !t.facets.ok {
-			return fmt.Errorf("index: search %q: facets need a scorch index", r.Query)
 		}
 		totals[i] = res.Total
 		return nil
