@@ -88,14 +88,14 @@ func (c *columns) get(snap *scorch.IndexSnapshot, need int) ([]*segColumns, *doc
 			sc.ords = ords
 		}
 		if need&needPoints != 0 && sc.points == nil {
-			pts, err := segmentPoints(seg)
+			pts, err := numericColumn(seg, FieldLocation, noPoint, func(v int64) uint64 { return uint64(v) })
 			if err != nil {
 				return nil, nil, err
 			}
 			sc.points = pts
 		}
 		if need&needDates != 0 && sc.dates == nil {
-			dates, err := segmentDates(seg)
+			dates, err := numericColumn(seg, FieldOccurredAt, 0, dateKey)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -155,42 +155,29 @@ func (c *columns) facetOrdinals(seg segment.Segment) ([][]uint16, error) {
 	return out, nil
 }
 
-// segmentPoints builds a segment's array of locations. A geo point is
-// indexed as its morton hash at several precisions; the full-precision
-// terms (shift 0) are the ones that name the point itself.
-func segmentPoints(seg segment.Segment) ([]uint64, error) {
-	pts := make([]uint64, seg.Count())
-	for i := range pts {
-		pts[i] = noPoint
+// numericColumn builds a segment's array of a numeric, date or geo
+// field's values, key(v) by local document number and missing where a
+// document has none. Such a field is indexed prefix-coded at several
+// precisions; the full-precision terms (shift 0) name the value itself (a
+// location's morton hash, a date's Unix nanoseconds).
+func numericColumn(seg segment.Segment, field string, missing uint64, key func(int64) uint64) ([]uint64, error) {
+	col := make([]uint64, seg.Count())
+	if missing != 0 {
+		for i := range col {
+			col[i] = missing
+		}
 	}
 	from := []byte{numeric.ShiftStartInt64}
 	to := []byte{numeric.ShiftStartInt64 + 1}
-	err := eachPosting(seg, FieldLocation, from, to, func(term []byte, n uint64) {
-		if v, err := numeric.PrefixCoded(term).Int64(); err == nil && n < uint64(len(pts)) {
-			pts[n] = uint64(v)
+	err := eachPosting(seg, field, from, to, func(term []byte, n uint64) {
+		if v, err := numeric.PrefixCoded(term).Int64(); err == nil && n < uint64(len(col)) {
+			col[n] = key(v)
 		}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("index: location column: %w", err)
+		return nil, fmt.Errorf("index: %s column: %w", field, err)
 	}
-	return pts, nil
-}
-
-// segmentDates builds a segment's array of occurred_at keys from the
-// date's full-precision terms (Unix nanoseconds, prefix-coded).
-func segmentDates(seg segment.Segment) ([]uint64, error) {
-	dates := make([]uint64, seg.Count())
-	from := []byte{numeric.ShiftStartInt64}
-	to := []byte{numeric.ShiftStartInt64 + 1}
-	err := eachPosting(seg, FieldOccurredAt, from, to, func(term []byte, n uint64) {
-		if v, err := numeric.PrefixCoded(term).Int64(); err == nil && n < uint64(len(dates)) {
-			dates[n] = dateKey(v)
-		}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("index: date column: %w", err)
-	}
-	return dates, nil
+	return col, nil
 }
 
 // dateKey maps Unix nanoseconds to an unsigned key in the same order
